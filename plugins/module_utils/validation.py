@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Validation of everything that reaches the kernel or the filesystem.
+
+Each function returns the normalised value or raises ValidationError naming
+the field and the reason. Nothing here touches the kernel.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+
+IFNAMSIZ = 16  # include/uapi/linux/if.h, with the terminating NUL
+NAME_MAX = 255
+
+MODES = ("l2", "l3", "l3s")
+FLAGS = ("bridge", "private", "vepa")
+KINDS = ("ipvlan", "ipvtap")
+
+
+def ifname(value, field="name"):
+    """An interface name as the kernel's dev_valid_name() accepts it."""
+    if not isinstance(value, str) or value == "":
+        raise ValidationError(field, "an interface name must be a non-empty string")
+    raw = value.encode("utf-8")
+    if len(raw) >= IFNAMSIZ:
+        raise ValidationError(
+            field, "interface name '%s' is %d bytes; the kernel allows at most %d"
+            % (value, len(raw), IFNAMSIZ - 1))
+    if value in (".", ".."):
+        raise ValidationError(field, "'%s' is not a valid interface name" % value)
+    for char in value:
+        if char == "/" or char == ":" or char.isspace() or ord(char) < 32:
+            raise ValidationError(
+                field, "interface name '%s' contains %r; '/', ':', whitespace "
+                "and control characters are not allowed" % (value, char))
+    return value
+
+
+def netns_name(value, field="netns"):
+    """A namespace name that stays inside /run/netns (as 'ip netns add')."""
+    if not isinstance(value, str) or value == "":
+        raise ValidationError(field, "a namespace name must be a non-empty string")
+    if value in (".", ".."):
+        raise ValidationError(field, "'%s' would escape /run/netns" % value)
+    if "/" in value:
+        raise ValidationError(field, "namespace name '%s' contains '/'; it must be a "
+                                     "single file name under /run/netns" % value)
+    if "\x00" in value:
+        raise ValidationError(field, "namespace name contains a NUL byte")
+    if len(value.encode("utf-8")) > NAME_MAX:
+        raise ValidationError(field, "namespace name is longer than %d bytes" % NAME_MAX)
+    return value
+
+
+def optional_netns(value, field="netns"):
+    return None if value is None else netns_name(value, field)
+
+
+def choice(value, choices, field):
+    if value not in choices:
+        raise ValidationError(field, "'%s' is not one of %s" % (value, ", ".join(choices)))
+    return value
+
+
+def interface_address(value, field="addresses"):
+    """An address with prefix ('10.0.0.1/24', '2001:db8::1/64') as an
+    ipaddress.IPv4Interface/IPv6Interface. Without a prefix it gets /32 or
+    /128, as iproute2 does."""
+    if not isinstance(value, str):
+        raise ValidationError(field, "%r is not an address string" % (value,))
+    text = value.strip()
+    if "/" in text:
+        addr, _, prefix = text.partition("/")
+        if not prefix.isdigit():
+            raise ValidationError(field, "'%s': the prefix length must be a number" % value)
+    try:
+        ipaddress.ip_address(text.partition("/")[0])
+    except ValueError:
+        raise ValidationError(field, "'%s' is not an IPv4 or IPv6 address" % value)
+    try:
+        return ipaddress.ip_interface(text)
+    except ValueError as exc:
+        raise ValidationError(field, "'%s': %s" % (value, exc))
+
+
+def ip(value, field):
+    """A single address without prefix."""
+    if not isinstance(value, str):
+        raise ValidationError(field, "%r is not an address string" % (value,))
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        raise ValidationError(field, "'%s' is not an IPv4 or IPv6 address" % value)
+
+
+def route_destination(value, family_hint=None, field="dst"):
+    """'default' or a network in CIDR form (host bits must be zero, as the
+    kernel stores routes by network). Returns an ip_network.
+
+    'default' becomes 0.0.0.0/0 or ::/0 following `family_hint` (4 or 6, taken
+    from the gateway); without one it is IPv4."""
+    if value == "default":
+        return ipaddress.ip_network("::/0" if family_hint == 6 else "0.0.0.0/0")
+    if not isinstance(value, str):
+        raise ValidationError(field, "%r is not a network string" % (value,))
+    try:
+        ipaddress.ip_address(value.partition("/")[0])
+    except ValueError:
+        raise ValidationError(field, "'%s' is neither 'default' nor an IPv4/IPv6 network"
+                              % value)
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        reason = "'%s': %s" % (value, exc)
+    try:
+        reason += " (write the network address: %s)" % ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        pass
+    raise ValidationError(field, reason)
