@@ -39,6 +39,7 @@ class Session(object):
         self.ipr = ipr
         self._cache = {}
         self._nsids = {}
+        self._index = {}
 
     # -- transport
     def request(self, msg, msg_type, flags, what, hints=None):
@@ -82,6 +83,23 @@ class Session(object):
             if link["ifindex"] == index:
                 return link
         return None
+
+    def index_of(self, name, required=True):
+        """The ifindex of `name` in this namespace: from what was read, else
+        asked of the kernel. None (or KernelError ENODEV) when missing."""
+        if name not in self._index:
+            link = self.link(name) if "link" in self._cache else self.fetch_link(name)
+            if link is None:
+                if not required:
+                    return None
+                raise kernel_error("%s: find device %s" % (label(self.netns), name),
+                                   errno.ENODEV)
+            self._index[name] = link["ifindex"]
+        return self._index[name]
+
+    def forget_name(self, name):
+        """A link was added, renamed, moved or removed: look it up again."""
+        self._index.pop(name, None)
 
     def fetch_link(self, name):
         """The link called `name` read now (not from the dump), or None."""

@@ -1,0 +1,183 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ipvlan_link
+short_description: Manage IPvlan and IPvtap links, with namespace placement
+version_added: "0.1.0"
+description:
+  - Ensures an ipvlan or ipvtap slave link exists on a master device with the
+    declared mode, flags, MTU, admin state and network namespace, or is absent.
+  - Replaces C(ip link add link MASTER NAME type ipvlan|ipvtap mode MODE FLAG),
+    C(ip link set NAME netns NS) and C(ip link set NAME up) with one idempotent
+    task. Talks netlink through pyroute2; never runs C(ip).
+  - Mode and flags belong to the master's port, not to one slave. When the
+    master already has other slaves whose mode or flags differ from the wanted
+    ones, the module refuses before changing anything and names them, unless
+    O(force=true).
+  - Drift is corrected in place where the kernel allows it (mode and flags via
+    changelink, MTU, up/down, a move to another namespace). A link whose kind
+    or master differs is deleted and created again, and the result says so.
+author:
+  - linuxnet.ipvlan contributors
+requirements:
+  - pyroute2 >= 0.7.2 on the managed node
+  - root (CAP_NET_ADMIN) on the managed node
+attributes:
+  check_mode:
+    support: full
+    description: Reports exactly the operations that would run and changes nothing.
+  diff_mode:
+    support: full
+    description: Shows the link before and after.
+  platform:
+    platforms: linux
+    description: Needs a kernel with ipvlan (and ipvtap for O(kind=ipvtap)).
+options:
+  name:
+    description: Name of the link; at most 15 bytes, no C(/), C(:) or whitespace.
+    type: str
+    required: true
+  state:
+    description: Whether the link should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  kind:
+    description: C(ipvtap) adds a tap character device C(/dev/tapN) for virtual machines.
+    type: str
+    choices: [ipvlan, ipvtap]
+    default: ipvlan
+  parent:
+    description:
+      - The master device. Required with O(state=present).
+      - Must be an Ethernet-type device that is not a bridge or bond port and
+        carries no macvlan.
+    type: str
+  parent_netns:
+    description: Namespace the master lives in; omitted means the module's own namespace.
+    type: str
+  netns:
+    description:
+      - Namespace the link must live in; omitted means the master's namespace.
+      - It must exist (see M(linuxnet.ipvlan.netns)); a missing one is an error.
+      - With O(state=absent), where to look for the link.
+    type: str
+  mode:
+    description: Port mode. Applies to every slave of the master.
+    type: str
+    choices: [l2, l3, l3s]
+    default: l3
+  flags:
+    description: Port flags. Applies to every slave of the master.
+    type: str
+    choices: [bridge, private, vepa]
+    default: bridge
+  mtu:
+    description: MTU of the link; at most the master's. Omitted means the kernel's choice (the master's MTU) and no management.
+    type: int
+  up:
+    description: Administrative state of the link.
+    type: bool
+    default: true
+  force:
+    description:
+      - Allow changing the mode or flags of a port that has other slaves; all of them change.
+    type: bool
+    default: false
+notes:
+  - Moving a link to another namespace takes it down and drops its addresses
+    and routes; the module moves first and configures after.
+  - A slave cannot have its own MAC address; it uses the master's.
+seealso:
+  - module: linuxnet.ipvlan.netns
+  - module: linuxnet.ipvlan.ipvlan_topology
+  - name: Kernel IPVLAN HOWTO
+    description: The kernel's documentation of ipvlan.
+    link: https://docs.kernel.org/networking/ipvlan.html
+"""
+
+EXAMPLES = r"""
+- name: The HOWTO's ipvl0 in ns0, in L2 mode
+  linuxnet.ipvlan.ipvlan_link:
+    name: ipvl0
+    parent: eth0
+    mode: l2
+    netns: ns0
+
+- name: An ipvtap for a VM, in private L3S mode
+  linuxnet.ipvlan.ipvlan_link:
+    name: vmtap0
+    kind: ipvtap
+    parent: eth1
+    mode: l3s
+    flags: private
+  register: tap
+
+- name: Switch a whole port to l3 although other slaves exist
+  linuxnet.ipvlan.ipvlan_link:
+    name: ipvl0
+    parent: eth0
+    mode: l3
+    netns: ns0
+    force: true
+
+- name: Remove it
+  linuxnet.ipvlan.ipvlan_link:
+    name: ipvl0
+    netns: ns0
+    state: absent
+"""
+
+RETURN = r"""
+link:
+  description: The link after the task (predicted in check mode); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    name: {description: Link name., type: str, returned: when present, sample: ipvl0}
+    kind: {description: ipvlan or ipvtap., type: str, returned: when present, sample: ipvlan}
+    ifindex: {description: Interface index in its namespace (null in check mode for a new link)., type: int, returned: when present, sample: 5}
+    netns: {description: Namespace of the link (null is the module's own)., type: str, returned: when present, sample: ns0}
+    parent: {description: The master device., type: str, returned: when present, sample: eth0}
+    parent_netns: {description: Namespace of the master., type: str, returned: when present}
+    mode: {description: Port mode., type: str, returned: when present, sample: l2}
+    flags: {description: Port flags., type: str, returned: when present, sample: bridge}
+    mtu: {description: MTU., type: int, returned: when present, sample: 1500}
+    mac: {description: MAC address (the master's)., type: str, returned: when present, sample: "52:54:00:12:34:56"}
+    up: {description: Administrative state., type: bool, returned: when present, sample: true}
+    tap: {description: Character device of an ipvtap (C(/dev/tapN), N the ifindex in its namespace)., type: str, returned: for ipvtap, sample: /dev/tap7}
+commands:
+  description: The operations that ran (or would run in check mode), one readable line each.
+  returned: always
+  type: list
+  elements: str
+  sample: ["(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up"]
+port_changed:
+  description: With O(force=true), how the port's mode/flags changed and which other slaves changed with it.
+  returned: when a forced change affected other slaves
+  type: dict
+  sample: {master: eth0, master_netns: null, from: l2 bridge, to: l3 bridge, siblings: ["ipvl1 (ns1)"]}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+
+
+def main():
+    module = AnsibleModule(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
+                           supports_check_mode=True)
+    run(module, links.engine)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""pytest set-up shared by tests/unit and tests/integration: the collection is
+importable as ansible_collections.linuxnet.ipvlan from .build/ (the Makefile
+links it there), and tests/harness.py is importable as `harness`."""
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, ".build")
+LINK = os.path.join(BUILD, "ansible_collections", "linuxnet", "ipvlan")
+if not os.path.exists(LINK):
+    os.makedirs(os.path.dirname(LINK), exist_ok=True)
+    os.symlink(os.path.relpath(ROOT, os.path.dirname(LINK)), LINK)
+for path in (BUILD, os.path.join(ROOT, "tests")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "ipvlan: needs a kernel with ipvlan/ipvtap (run through tests/lab/run)")
+    config.addinivalue_line("markers", "root: needs root and a private network namespace (tests/lab/run)")

@@ -1,0 +1,99 @@
+"""Shared test helpers: run a module in-process as Ansible would, and read
+the kernel's state independently with iproute2's JSON output (the oracle).
+
+Running main() in-process keeps pyroute2 and ansible imported once per pytest
+process, which matters in the lab VM where an import costs seconds.
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import subprocess
+
+from ansible.module_utils.testing import patch_module_args
+
+PACKAGE = "ansible_collections.linuxnet.ipvlan.plugins.modules."
+
+
+def run_module(name, args=None, check=False, diff=True):
+    """Run linuxnet.ipvlan.<name> with `args`; return its result dict.
+
+    `failed` is set in the result when the module failed."""
+    module = importlib.import_module(PACKAGE + name)
+    payload = dict(args or {})
+    payload["_ansible_check_mode"] = check
+    payload["_ansible_diff"] = diff
+    out = io.StringIO()
+    with patch_module_args(payload), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    text = out.getvalue()
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise AssertionError("module %s printed no JSON result:\n%s" % (name, text))
+
+
+def ip_json(*args, netns=None):
+    """`ip -d -j ARGS` (in `netns` if given) parsed; [] for empty output."""
+    cmd = ["ip"] + (["-n", netns] if netns else []) + ["-d", "-j"] + list(args)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssertionError("%s failed: %s" % (" ".join(cmd), proc.stderr))
+    return json.loads(proc.stdout or "[]")
+
+
+def ip(*args, netns=None, check=True):
+    """Run `ip ARGS` for test set-up; return stdout."""
+    cmd = ["ip"] + (["-n", netns] if netns else []) + list(args)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError("%s failed: %s" % (" ".join(cmd), proc.stderr))
+    return proc.stdout
+
+
+def link_info(name, netns=None):
+    """The kernel's view of one link from `ip -d -j link show`, or None."""
+    cmd = ["ip"] + (["-n", netns] if netns else []) + ["-d", "-j", "link", "show", "dev", name]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None
+    found = json.loads(proc.stdout or "[]")
+    return found[0] if found else None
+
+
+def ipvlan_data(name, netns=None):
+    """(kind, mode, flags) of an ipvlan/ipvtap link as iproute2 decodes it."""
+    info = link_info(name, netns)
+    linkinfo = info["linkinfo"]
+    data = linkinfo.get("info_data", {})
+    return linkinfo["info_kind"], data.get("mode"), data.get("flags")
+
+
+def addresses(name, netns=None):
+    """CIDR strings on a device, from `ip -j addr show`."""
+    found = ip_json("addr", "show", "dev", name, netns=netns)
+    return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0].get("addr_info", []))
+
+
+def kernel_snapshot(netns_list=(None,)):
+    """Links, addresses and routes of several namespaces, for 'nothing
+    changed' checks (counters and timers stripped)."""
+    snap = {}
+    for netns in netns_list:
+        links = ip_json("link", "show", netns=netns)
+        for link in links:
+            link.pop("stats64", None)
+            link.pop("stats", None)
+        addrs = ip_json("addr", "show", netns=netns)
+        for item in addrs:
+            for info in item.get("addr_info", []):
+                info.pop("valid_life_time", None)
+                info.pop("preferred_life_time", None)
+        routes = ip_json("route", "show", "table", "all", netns=netns)
+        snap[netns] = {"links": links, "addrs": addrs, "routes": routes}
+    snap["netns"] = sorted(ip("netns", "list").split())
+    return snap

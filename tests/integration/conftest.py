@@ -1,0 +1,88 @@
+"""Integration tests run as root on a real kernel, isolated by tests/lab/run
+(a VM with Debian's kernel, or a private network namespace with its own
+/run/netns). Outside the lab they are skipped: they create and delete
+interfaces and namespaces.
+
+Every test uses names no other test uses (unique_name) and the fixtures
+remove what they made, whatever happens."""
+
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from harness import ip
+
+IN_LAB = bool(os.environ.get("LAB_MODE"))
+
+
+def _kernel_has_ipvlan():
+    probe = "ip link add lbprobe0 type dummy && ip link add link lbprobe0 name lbprobe1 type ipvlan"
+    proc = subprocess.run(["unshare", "--net", "sh", "-c", probe], capture_output=True)
+    return proc.returncode == 0
+
+
+def pytest_collection_modifyitems(config, items):
+    if not IN_LAB:
+        skip = pytest.mark.skip(reason="integration tests run through tests/lab/run (make integration)")
+        for item in items:
+            item.add_marker(skip)
+        return
+    if not _kernel_has_ipvlan():
+        skip = pytest.mark.skip(reason="this kernel has no ipvlan; run in the lab VM")
+        for item in items:
+            if "ipvlan" in item.keywords:
+                item.add_marker(skip)
+
+
+def unique_name(prefix):
+    """An interface or namespace name no other test uses (<= 15 bytes)."""
+    return (prefix + uuid.uuid4().hex)[:15]
+
+
+@pytest.fixture
+def make_netns():
+    """make_netns() -> a new named namespace, removed after the test."""
+    made = []
+
+    def factory(prefix="t"):
+        name = unique_name(prefix)
+        ip("netns", "add", name)
+        made.append(name)
+        return name
+
+    yield factory
+    for name in made:
+        ip("netns", "del", name, check=False)
+
+
+@pytest.fixture
+def track_netns():
+    """Register namespace names a test expects a module to create, so they
+    are removed after it."""
+    made = []
+    yield made.append
+    for name in made:
+        ip("netns", "del", name, check=False)
+
+
+@pytest.fixture
+def make_veth():
+    """make_veth(netns=None) -> name of one end of a new veth pair (an
+    Ethernet device that can be an ipvlan master), up; removed after."""
+    made = []
+
+    def factory(netns=None, up=True):
+        name = unique_name("m")
+        peer = unique_name("p")
+        ip("link", "add", name, "type", "veth", "peer", "name", peer, netns=netns)
+        if up:
+            ip("link", "set", name, "up", netns=netns)
+            ip("link", "set", peer, "up", netns=netns)
+        made.append((name, netns))
+        return name
+
+    yield factory
+    for name, netns in made:
+        ip("link", "del", name, netns=netns, check=False)
