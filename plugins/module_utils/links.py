@@ -195,7 +195,7 @@ def plan_present(driver, p):
         if lns != pns:
             text += " netns %s" % lns
         plan.append(Op(pns, "link_add", text + (" up" if up else ""), name=name, kind=kind,
-                       parent=parent, parent_netns=pns, netns=lns, mode=mode, flags=flags,
+                       parent=parent, parent_netns=pns, target_netns=lns, mode=mode, flags=flags,
                        mtu=mtu, up=up))
         predicted = {"name": name, "kind": kind, "netns": lns, "mode": mode, "flags": flags,
                      "mtu": mtu if mtu is not None else master.get("mtu"), "up": up,

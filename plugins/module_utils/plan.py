@@ -99,6 +99,9 @@ _LINK_HINTS = {
     errno.EINVAL: "the kernel refused the ipvlan link: the master must be an "
                   "Ethernet-type device (not loopback, not a tun/wireguard device)",
     errno.ENODEV: "the master device does not exist in its namespace",
+    errno.EOPNOTSUPP: "this kernel has no ipvlan/ipvtap support (CONFIG_IPVLAN, "
+                      "CONFIG_IPVTAP); load it with 'modprobe ipvlan' / 'modprobe "
+                      "ipvtap' or use a kernel that has it",
 }
 
 
@@ -125,8 +128,8 @@ def _link_add(driver, op):
     target_fd = None
     name = a["name"]
     final = None
-    if a["netns"] != a["parent_netns"]:
-        target_fd = driver.fd(a["netns"])
+    if a["target_netns"] != a["parent_netns"]:
+        target_fd = driver.fd(a["target_netns"])
         if source.index_of(name, required=False) is not None:
             # Kernels before 2025 check the new name in the source namespace:
             # create under a temporary name, rename inside the target (as CNI).
@@ -134,7 +137,7 @@ def _link_add(driver, op):
     msg = m.link_new(name, a["kind"], parent, a["mode"], a["flags"], mtu=a.get("mtu"),
                      netns_fd=target_fd, up=a.get("up", False) and final is None)
     source.request(msg, m.RTM_NEWLINK, m.REQ_CREATE, op.text, _LINK_HINTS)
-    target = driver.session(a["netns"])
+    target = driver.session(a["target_netns"])
     target.forget_name(name)
     if final is not None:
         index = target.index_of(name)
