@@ -10,10 +10,16 @@ import importlib
 import io
 import json
 import subprocess
+import uuid
 
 from ansible.module_utils.testing import patch_module_args
 
 PACKAGE = "ansible_collections.linuxnet.ipvlan.plugins.modules."
+
+
+def unique_name(prefix):
+    """An interface or namespace name no other test uses (<= 15 bytes)."""
+    return (prefix + uuid.uuid4().hex)[:15]
 
 
 def run_module(name, args=None, check=False, diff=True):

@@ -8,11 +8,10 @@ remove what they made, whatever happens."""
 
 import os
 import subprocess
-import uuid
 
 import pytest
 
-from harness import ip
+from harness import ip, unique_name
 
 IN_LAB = bool(os.environ.get("LAB_MODE"))
 
@@ -34,11 +33,6 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "ipvlan" in item.keywords:
                 item.add_marker(skip)
-
-
-def unique_name(prefix):
-    """An interface or namespace name no other test uses (<= 15 bytes)."""
-    return (prefix + uuid.uuid4().hex)[:15]
 
 
 @pytest.fixture

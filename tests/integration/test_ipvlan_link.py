@@ -1,0 +1,170 @@
+"""ipvlan_link on a real ipvlan kernel (the lab). Every assertion about links
+reads the kernel with `ip -d -j`, not the module's result."""
+
+import os
+
+import pytest
+
+from harness import ip, ipvlan_data, kernel_snapshot, link_info, run_module, unique_name
+
+pytestmark = pytest.mark.ipvlan
+
+
+def ensure(check=False, **args):
+    return run_module("ipvlan_link", args, check=check)
+
+
+def test_check_mode_then_create_then_idempotent(make_veth, make_netns):
+    master = make_veth()
+    netns = make_netns()
+    name = unique_name("iv")
+    args = dict(name=name, parent=master, mode="l2", netns=netns)
+
+    before = kernel_snapshot([None, netns])
+    result = ensure(check=True, **args)
+    assert result["changed"] is True
+    assert result["commands"] == ["(host): add ipvlan %s link %s mode l2 bridge netns %s up"
+                                  % (name, master, netns)]
+    assert kernel_snapshot([None, netns]) == before
+
+    result = ensure(**args)
+    assert result["changed"] is True, result
+    assert ipvlan_data(name, netns) == ("ipvlan", "l2", "bridge")
+    info = link_info(name, netns)
+    assert "UP" in info["flags"]
+    assert link_info(name) is None  # not left in the host namespace
+    assert result["link"]["ifindex"] == info["ifindex"]
+
+    again = ensure(**args)
+    assert again["changed"] is False and again["commands"] == []
+    assert ensure(check=True, **args)["changed"] is False
+
+
+@pytest.mark.parametrize("mode", ["l2", "l3", "l3s"])
+@pytest.mark.parametrize("flags", ["bridge", "private", "vepa"])
+def test_each_mode_and_flag_reaches_the_kernel(make_veth, mode, flags):
+    master = make_veth()
+    name = unique_name("iv")
+    result = ensure(name=name, parent=master, mode=mode, flags=flags)
+    assert result["changed"] is True, result
+    assert ipvlan_data(name) == ("ipvlan", mode, flags)
+    assert ensure(name=name, parent=master, mode=mode, flags=flags)["changed"] is False
+
+
+def test_ipvtap_has_its_tap_device(make_veth, make_netns):
+    master = make_veth()
+    netns = make_netns()
+    name = unique_name("it")
+    result = ensure(name=name, parent=master, kind="ipvtap", mode="l2", flags="private", netns=netns)
+    assert result["changed"] is True, result
+    assert ipvlan_data(name, netns) == ("ipvtap", "l2", "private")
+    ifindex = link_info(name, netns)["ifindex"]
+    assert result["link"]["tap"] == "/dev/tap%d" % ifindex
+    assert os.path.exists("/dev/tap%d" % ifindex)
+    assert ensure(name=name, parent=master, kind="ipvtap", mode="l2", flags="private",
+                  netns=netns)["changed"] is False
+
+
+def test_move_between_namespaces_and_mtu_drift(make_veth, make_netns):
+    master = make_veth()
+    ns_a, ns_b = make_netns(), make_netns()
+    name = unique_name("iv")
+    assert ensure(name=name, parent=master, mode="l2", netns=ns_a)["changed"]
+    ip("addr", "add", "192.0.2.10/24", "dev", name, netns=ns_a)
+
+    result = ensure(name=name, parent=master, mode="l2", netns=ns_b, mtu=1400)
+    assert result["changed"] is True
+    assert result["commands"][0] == "%s: move link %s to netns %s" % (ns_a, name, ns_b)
+    assert link_info(name, ns_a) is None
+    info = link_info(name, ns_b)
+    assert info["mtu"] == 1400 and "UP" in info["flags"]
+
+    ip("link", "set", name, "mtu", "1300", netns=ns_b)
+    result = ensure(name=name, parent=master, mode="l2", netns=ns_b, mtu=1400)
+    assert result["commands"] == ["%s: set link %s mtu 1400" % (ns_b, name)]
+    assert link_info(name, ns_b)["mtu"] == 1400
+    assert ensure(name=name, parent=master, mode="l2", netns=ns_b, mtu=1400)["changed"] is False
+
+
+def test_port_conflict_is_refused_then_forced(make_veth, make_netns):
+    master = make_veth()
+    ns_a, ns_b = make_netns(), make_netns()
+    first, second = unique_name("iv"), unique_name("iv")
+    assert ensure(name=first, parent=master, mode="l2", flags="private", netns=ns_a)["changed"]
+
+    before = kernel_snapshot([None, ns_a, ns_b])
+    refused = ensure(name=second, parent=master, mode="l3", netns=ns_b)
+    assert refused.get("failed") is True
+    assert "%s (%s)" % (first, ns_a) in refused["msg"] and "l2 private" in refused["msg"]
+    assert kernel_snapshot([None, ns_a, ns_b]) == before
+
+    forced = ensure(name=second, parent=master, mode="l3", netns=ns_b, force=True)
+    assert forced["changed"] is True, forced
+    assert forced["port_changed"]["siblings"] == ["%s (%s)" % (first, ns_a)]
+    # the port changed as a whole: the sibling reports the new mode too
+    assert ipvlan_data(first, ns_a) == ("ipvlan", "l3", "bridge")
+    assert ipvlan_data(second, ns_b) == ("ipvlan", "l3", "bridge")
+
+
+def test_kind_change_recreates(make_veth):
+    master = make_veth()
+    name = unique_name("iv")
+    assert ensure(name=name, parent=master, mode="l2")["changed"]
+    result = ensure(name=name, parent=master, mode="l2", kind="ipvtap")
+    assert result["commands"][0].endswith("(recreate: kind changed)")
+    assert ipvlan_data(name) == ("ipvtap", "l2", "bridge")
+
+
+def test_absent_twice(make_veth, make_netns):
+    master = make_veth()
+    netns = make_netns()
+    name = unique_name("iv")
+    assert ensure(name=name, parent=master, mode="l2", netns=netns)["changed"]
+    check = ensure(check=True, name=name, netns=netns, state="absent")
+    assert check["changed"] is True and link_info(name, netns) is not None
+    assert ensure(name=name, netns=netns, state="absent")["changed"] is True
+    assert link_info(name, netns) is None
+    assert ensure(name=name, netns=netns, state="absent")["changed"] is False
+    assert link_info(master) is not None  # the master is untouched
+
+
+@pytest.mark.parametrize("case", [
+    "long name", "missing parent", "loopback parent", "missing netns", "veth name",
+    "bridge port", "mtu too big", "absent veth",
+])
+def test_bad_input_fails_cleanly(make_veth, make_netns, case):
+    master = make_veth()
+    netns = make_netns()
+    name = unique_name("iv")
+    bridge = None
+    args = dict(name=name, parent=master, mode="l2", netns=netns)
+    if case == "long name":
+        args["name"], field = "x" * 16, "name"
+    elif case == "missing parent":
+        args["parent"], field = unique_name("none"), "parent"
+    elif case == "loopback parent":
+        args["parent"], field = "lo", "parent"
+    elif case == "missing netns":
+        args["netns"], field = unique_name("gone"), "netns"
+    elif case == "veth name":
+        args.pop("netns")
+        args["name"], field = master, "name"
+    elif case == "bridge port":
+        bridge = unique_name("br")
+        ip("link", "add", bridge, "type", "bridge")
+        ip("link", "set", master, "master", bridge)
+        field = "parent"
+    elif case == "mtu too big":
+        args["mtu"], field = 9000, "mtu"
+    else:
+        args, field = dict(name=master, state="absent"), "name"
+    try:
+        before = kernel_snapshot([None, netns])
+        result = ensure(**args)
+        assert result.get("failed") is True, result
+        assert result["msg"].startswith(field + ":"), result["msg"]
+        assert "Traceback" not in result["msg"]
+        assert kernel_snapshot([None, netns]) == before
+    finally:
+        if bridge:
+            ip("link", "del", bridge, check=False)
