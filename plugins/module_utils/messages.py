@@ -152,7 +152,9 @@ def addr(index, interface):
 
 def route(spec, oif=None):
     """RTM_NEWROUTE/RTM_DELROUTE from a route spec (see routes.py):
-    dst (ip_network), gateway, metric, table, src, scope."""
+    dst (ip_network), gateway, metric, table, src, scope, and optionally
+    proto (default RTPROT_BOOT, as 'ip route add'; 0 matches any protocol
+    in a delete, as 'ip route del' sends it)."""
     rtmsg = _msg_classes()[2]
     dst = spec["dst"]
     msg = rtmsg()
@@ -162,7 +164,7 @@ def route(spec, oif=None):
     msg["tos"] = 0
     table = spec.get("table", RT_TABLE_MAIN)
     msg["table"] = table if table < 256 else 0
-    msg["proto"] = RTPROT_BOOT
+    msg["proto"] = spec.get("proto", RTPROT_BOOT)
     scope = spec.get("scope")
     if scope is None:
         scope = "global" if spec.get("gateway") else "link"
