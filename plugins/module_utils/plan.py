@@ -178,6 +178,7 @@ _ADDR_HINTS = {
                       "the same master (possibly in another namespace); an ipvlan "
                       "port needs distinct addresses per slave",
     errno.EEXIST: "the address is already assigned to this device",
+    errno.EACCES: "IPv6 is disabled on this device (net.ipv6.conf.<dev>.disable_ipv6=1)",
 }
 
 
@@ -196,11 +197,21 @@ def _addr_del(driver, op):
     _addr(driver, op, m.RTM_DELADDR, m.REQ_ACK)
 
 
+def _addr_replace(driver, op):
+    """Add the address, or leave it as it is when it is there ('ip addr
+    replace'); used to restore IPv4 secondaries after their primary went."""
+    _addr(driver, op, m.RTM_NEWADDR, m.REQ_REPLACE)
+
+
 _ROUTE_HINTS = {
     errno.ENETUNREACH: "the gateway is not on any subnet connected to the device; "
                        "add an address in the gateway's subnet on that device first",
     errno.EEXIST: "a route with that destination, table and metric already exists",
     errno.ESRCH: "the route does not exist",
+    errno.EHOSTUNREACH: "no route to the IPv6 gateway: it is not on any subnet connected "
+                        "to the device; add an address in the gateway's subnet first, or "
+                        "use a link-local gateway with dev",
+    errno.EACCES: "IPv6 is disabled on the route's device (disable_ipv6=1)",
 }
 
 
@@ -232,6 +243,7 @@ _HANDLERS = {
     "link_del": _link_del,
     "addr_add": _addr_add,
     "addr_del": _addr_del,
+    "addr_replace": _addr_replace,
     "route_add": _route_add,
     "route_replace": _route_replace,
     "route_del": _route_del,
