@@ -123,3 +123,65 @@ def route_destination(value, family_hint=None, field="dst"):
     except ValueError:
         pass
     raise ValidationError(field, reason)
+
+
+# Route tables by the names iproute2 always knows (/etc/iproute2/rt_tables).
+TABLES = {"main": 254, "local": 255, "default": 253}
+U32_MAX = 0xFFFFFFFF
+
+
+def route_table(value, field="table"):
+    """'main', 'local', 'default' or a table number 1..2^32-1, as an int."""
+    text = str(value).strip() if value is not None else ""
+    if text in TABLES:
+        return TABLES[text]
+    if not text.isdigit():
+        raise ValidationError(field, "'%s' is not a table number or one of %s"
+                              % (value, ", ".join(sorted(TABLES))))
+    number = int(text)
+    if not 1 <= number <= U32_MAX:
+        raise ValidationError(field, "%d is outside 1..%d (0 is not a table)" % (number, U32_MAX))
+    return number
+
+
+def route_metric(value, field="metric"):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, "%r is not an integer" % (value,))
+    if not 0 <= value <= U32_MAX:
+        raise ValidationError(field, "%d is outside 0..%d" % (value, U32_MAX))
+    return value
+
+
+def host_address(value, field):
+    """An address that can be assigned to a device or be a gateway/source:
+    not the unspecified address, not multicast."""
+    address = value.ip if hasattr(value, "ip") else value
+    if address.is_unspecified:
+        raise ValidationError(field, "'%s' is the unspecified address" % value)
+    if address.is_multicast:
+        raise ValidationError(field, "'%s' is a multicast address" % value)
+    return value
+
+
+def interface_addresses(values, field="addresses"):
+    """A list of address strings as ip_interface objects, in order, without
+    repeats. The same address twice with different prefixes is an error."""
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)):
+        raise ValidationError(field, "must be a list of addresses")
+    seen = {}
+    out = []
+    for value in values:
+        iface = host_address(interface_address(value, field), field)
+        other = seen.get(iface.ip)
+        if other is not None:
+            if other != iface:
+                raise ValidationError(field, "%s is given twice, as %s and %s; an address "
+                                             "has one prefix length" % (iface.ip, other, iface))
+            continue
+        seen[iface.ip] = iface
+        out.append(iface)
+    return out
