@@ -1,0 +1,281 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Gathering the IPvlan picture of a host: every ipvlan port (a master and
+its ipvlan/ipvtap slaves, in any namespace), as plain data.
+
+gather() reads each namespace once through the driver and resolves each
+slave's master across namespaces; build_ports() then assembles the result
+from the dumps alone, so it can be tested without a kernel. The shape of
+`ports` is the shape ipvlan_topology takes as `config`: gathered state can
+be fed back as wanted state. Nothing here imports Ansible or changes the
+kernel.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
+
+ARGUMENT_SPEC = dict(
+    netns=dict(type="list", elements="str"),
+)
+
+# include/uapi/linux/rtnetlink.h: routes the kernel makes by itself
+RTPROT_KERNEL = 2  # connected subnets, IPv6 link-local and prefix routes
+RTPROT_RA = 9  # IPv6 router advertisements
+AUTOMATIC_PROTOCOLS = (RTPROT_KERNEL, RTPROT_RA)
+IPV6_DEFAULT_METRIC = 1024  # IP6_RT_PRIO_USER: what a route added without one gets
+LINK_LOCAL_V6 = ipaddress.ip_network("fe80::/10")
+LOOPBACK_V4 = ipaddress.ip_address("127.0.0.1")
+
+
+# ------------------------------------------------------------------- reading
+
+
+def gather(driver, namespaces=None, warn=None):
+    """The ipvlan ports seen from `namespaces`, as plain data.
+
+    `namespaces`: names of the namespaces to look in; None or '' in the list
+    is the module's own (host) namespace. Omitted: the host's and every named
+    one, where a /run/netns entry that is not a namespace is skipped (and
+    passed to `warn`, if given). A listed namespace that does not exist
+    raises NamespaceNotFound.
+
+    Returns {"ports": [...], "namespaces": [...], "unresolved": [...]}: see
+    build_ports(). Only slaves in the namespaces looked in are reported; their
+    masters are named even when they live in a namespace not looked in (that
+    namespace's link list is read too)."""
+    looked_in, candidates = _open(driver, namespaces, warn)
+    dumps = {}
+    for netns in looked_in:
+        session = driver.session(netns)
+        dumps[netns] = {"links": session.links(), "addresses": session.addresses(),
+                        "routes": session.routes()}
+    masters = {}
+    for netns in looked_in:
+        for link in dumps[netns]["links"]:
+            if link["kind"] in m.IPVLAN_KINDS:
+                masters[(netns, link["ifindex"])] = _master(driver, dumps, link, candidates)
+    return build_ports(dumps, masters)
+
+
+def _open(driver, namespaces, warn):
+    """(namespaces to look in, namespaces a master may live in); None is the
+    host. Each one looked in has been opened."""
+    if namespaces is None:
+        wanted, explicit = [None] + list(driver.namespaces()), False
+    else:
+        wanted, explicit = [], True
+        for name in namespaces:
+            netns = None if name in (None, "") else v.netns_name(name, "netns")
+            if netns not in wanted:
+                wanted.append(netns)
+        for netns in wanted:
+            driver.fd(netns, "netns")  # NamespaceNotFound before anything is read
+    usable = []
+    for netns in wanted:
+        try:
+            driver.session(netns, "netns")
+        except IpvlanError as exc:
+            if explicit:
+                raise
+            if warn is not None:
+                warn("skipped namespace '%s': %s" % (netns, exc))
+            continue
+        usable.append(netns)
+    if not explicit:
+        return usable, usable
+    others = [None] + list(driver.namespaces())
+    return usable, usable + [n for n in others if n not in usable]
+
+
+def _master(driver, dumps, link, candidates):
+    """(master_netns, master link) of an ipvlan slave, or None when its
+    namespace has no name here or the master is gone.
+
+    IFLA_LINK is an index in the master's namespace; IFLA_LINK_NETNSID says
+    which namespace that is, as an id local to the slave's namespace, so each
+    candidate namespace is asked for the id the slave's namespace gives it."""
+    index = link.get("parent_index")
+    if index is None:
+        return None
+    netns = link["netns"]
+    if link.get("parent_nsid") is not None:
+        session = driver.session(netns)
+        found = False
+        for candidate in candidates:
+            if candidate == netns:
+                continue
+            try:
+                nsid = session.nsid(driver.fd(candidate), candidate)
+            except IpvlanError:
+                continue  # vanished, or not a namespace: cannot be the one
+            if nsid is not None and nsid == link["parent_nsid"]:
+                netns, found = candidate, True
+                break
+        if not found:
+            return None
+    if netns in dumps:
+        links = dumps[netns]["links"]
+    else:
+        try:
+            links = driver.session(netns).links()
+        except IpvlanError:
+            return None
+    for candidate in links:
+        if candidate["ifindex"] == index:
+            return netns, candidate
+    return None
+
+
+# ---------------------------------------------------------------- assembling
+
+
+def build_ports(dumps, masters):
+    """Assemble the result from plain data.
+
+    `dumps`: {netns: {"links": [...], "addresses": [...], "routes": [...]}}
+    as messages.parse_* give them, for each namespace looked in (None: the
+    host). `masters`: {(netns, ifindex) of a slave: (master_netns, master
+    link dict) or None when unresolved}.
+
+    Returns {"ports": [...], "namespaces": [...], "unresolved": [...]}:
+    ports sorted by (master_netns, master), their links by (netns, name);
+    namespaces are the named ones looked in; unresolved are slaves whose
+    master could not be named, sorted by (netns, name)."""
+    ports = {}
+    unresolved = []
+    for netns in dumps:
+        dump = dumps[netns]
+        for link in dump["links"]:
+            if link["kind"] not in m.IPVLAN_KINDS:
+                continue
+            entry = link_entry(link, dump)
+            master = masters.get((netns, link["ifindex"]))
+            if master is None:
+                entry.update(mode=link.get("mode"), flags=link.get("flags"),
+                             master_ifindex=link.get("parent_index"),
+                             master_link_netnsid=link.get("parent_nsid"))
+                unresolved.append(entry)
+                continue
+            key = (master[0], master[1]["name"])
+            ports.setdefault(key, []).append((entry, link))
+    result = []
+    for key in sorted(ports, key=_netns_key):
+        members = sorted(ports[key], key=lambda pair: _netns_key((pair[0]["netns"],
+                                                                  pair[0]["name"])))
+        # Every slave reports the port-wide mode and flags; the first in
+        # sorted order gives a stable answer even from a torn read.
+        first = members[0][1]
+        result.append({"master": key[1], "master_netns": key[0],
+                       "mode": first.get("mode"), "flags": first.get("flags"),
+                       "links": [entry for entry, _ in members]})
+    unresolved.sort(key=lambda item: _netns_key((item["netns"], item["name"])))
+    names = sorted(n for n in dumps if n is not None)
+    return {"ports": result, "namespaces": names, "unresolved": unresolved}
+
+
+def _netns_key(pair):
+    """Sort key for (netns, name): the host (None) first."""
+    netns, name = pair
+    return (netns is not None, netns or "", name or "")
+
+
+def link_entry(link, dump):
+    """One slave as reported: the topology `links` keys (name, kind, netns,
+    mtu, up, loopback, addresses, routes) and read-only ifindex, mac, tap."""
+    index = link["ifindex"]
+    netns = link["netns"]
+    return {
+        "name": link["name"],
+        "kind": link["kind"],
+        "netns": netns,
+        "ifindex": index,
+        "up": link.get("up"),
+        "mtu": link.get("mtu"),
+        "mac": link.get("mac"),
+        "loopback": None if netns is None else loopback_ready(dump),
+        "addresses": [a for a in (address_text(item) for item in dump["addresses"]
+                                  if item["ifindex"] == index) if a is not None],
+        "routes": [route_entry(r) for r in dump["routes"]
+                   if r.get("oif") == index and is_configured_route(r)],
+        "tap": "/dev/tap%d" % index if link["kind"] == "ipvtap" else None,
+    }
+
+
+def loopback_ready(dump):
+    """True when the namespace's loopback is up and has 127.0.0.1."""
+    for link in dump["links"]:
+        if link.get("type") != m.ARPHRD_LOOPBACK:
+            continue
+        if not link.get("up"):
+            return False
+        for item in dump["addresses"]:
+            if item["ifindex"] == link["ifindex"] and item["family"] == 4 \
+                    and ipaddress.ip_interface(item["address"]).ip == LOOPBACK_V4:
+                return True
+        return False
+    return False
+
+
+def address_text(item):
+    """An address as a CIDR string; None for IPv6 link-local ones (the
+    kernel adds those by itself)."""
+    interface = ipaddress.ip_interface(item["address"])
+    if interface.version == 6 and interface.ip in LINK_LOCAL_V6:
+        return None
+    return str(interface)
+
+
+def is_configured_route(route):
+    """A unicast route someone configured: not in the local table, not made
+    by the kernel itself (connected subnets, link-local, RA), not multipath."""
+    return (route.get("type") == m.RTN_UNICAST
+            and route.get("table") != m.RT_TABLE_LOCAL
+            and route.get("proto") not in AUTOMATIC_PROTOCOLS
+            and not route.get("multipath"))
+
+
+def route_entry(route):
+    """A route with only the keys that differ from what a route added with
+    just dst and gateway gets: dst ('default' or a CIDR) always; gateway,
+    metric, table (a number; main is omitted), src, scope when they differ.
+
+    An IPv6 default route without gateway keeps dst '::/0', so that feeding
+    it back does not make it IPv4."""
+    network = ipaddress.ip_network(route["dst"], strict=False)
+    gateway = route.get("gateway")
+    entry = {}
+    if network.prefixlen == 0 and (network.version == 4 or gateway):
+        entry["dst"] = "default"
+    else:
+        entry["dst"] = str(network)
+    if gateway:
+        entry["gateway"] = str(ipaddress.ip_address(gateway))
+    default_metric = IPV6_DEFAULT_METRIC if network.version == 6 else 0
+    if route.get("metric") not in (None, default_metric):
+        entry["metric"] = route["metric"]
+    if route.get("table") not in (None, m.RT_TABLE_MAIN):
+        entry["table"] = route["table"]
+    if route.get("src"):
+        entry["src"] = str(ipaddress.ip_address(route["src"]))
+    default_scope = "global" if gateway or network.version == 6 else "link"
+    if route.get("scope") not in (None, default_scope):
+        entry["scope"] = route["scope"]
+    return entry
+
+
+# -------------------------------------------------------------------- engine
+
+
+def info_engine(driver, params, check_mode, warn=None):
+    """ipvlan_info: read only, the same in check mode."""
+    result = gather(driver, params.get("netns"), warn=warn)
+    result["changed"] = False
+    return result
