@@ -212,6 +212,9 @@ _ROUTE_HINTS = {
                         "to the device; add an address in the gateway's subnet first, or "
                         "use a link-local gateway with dev",
     errno.EACCES: "IPv6 is disabled on the route's device (disable_ipv6=1)",
+    errno.EINVAL: "the kernel refused the route as invalid: src must be an address of "
+                  "the namespace (an IPv6 one must have finished duplicate address "
+                  "detection, not be tentative), and scope must suit the gateway",
 }
 
 
