@@ -2,6 +2,8 @@
 needed) in a private namespace; only the EADDRINUSE case needs ipvlan. The
 kernel is read with `ip -j` after every step, not the module's result."""
 
+import time
+
 import pytest
 
 from harness import addresses, ip, kernel_snapshot, run_module, unique_name
@@ -18,6 +20,21 @@ def snapshot(netns_list):
     return snap
 
 
+def settled(netns_list, timeout=30):
+    """Wait until new links stop changing by themselves (carrier, operstate,
+    IPv6 link-local addresses and multicast routes appear just after a veth
+    comes up), so that before/after snapshots compare only our changes."""
+    deadline = time.time() + timeout
+    last = snapshot(netns_list)
+    while True:
+        time.sleep(0.3)
+        now = snapshot(netns_list)
+        if now == last:
+            return
+        assert time.time() < deadline, "the kernel state did not settle"
+        last = now
+
+
 def quiet_netns(make_netns):
     """A namespace where IPv6 addresses skip DAD (no flag changes over time)."""
     netns = make_netns()
@@ -30,7 +47,9 @@ def quiet_netns(make_netns):
 def netdev(make_netns, make_veth):
     """(netns, dev): a veth end, up, in a new namespace."""
     netns = quiet_netns(make_netns)
-    return netns, make_veth(netns=netns)
+    dev = make_veth(netns=netns)
+    settled([netns])
+    return netns, dev
 
 
 def ensure(check=False, **args):
@@ -75,6 +94,7 @@ def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
 
 def test_in_the_module_namespace_without_netns(make_veth):
     dev = make_veth()
+    settled([None])
     args = dict(dev=dev, addresses=["198.51.100.7/25", "2001:db8:7::7/64"])
     result = ensure(**args)
     assert result["changed"] is True and result["netns"] is None, result
@@ -109,6 +129,7 @@ def test_exclusive_keeps_wanted_secondaries_and_link_local(netdev, promote):
        "net.ipv4.conf.%s.promote_secondaries=%s" % (dev, promote))
     for cidr in ("192.0.2.1/24", "10.30.0.1/24", "10.30.0.2/24", "10.30.0.3/24", "2001:db8:30::9/64"):
         ip("addr", "add", cidr, "dev", dev, netns=netns)
+    settled([netns])
     link_local = [a for a in addresses(dev, netns) if a.startswith("fe80:")]
     assert link_local  # the kernel's own, which exclusive keeps
     args = dict(dev=dev, netns=netns, addresses=["10.30.0.3/24", "2001:db8:30::1/64"],
@@ -176,6 +197,7 @@ def test_eaddrinuse_on_a_sibling_ipvlan_slave_names_the_address(make_veth, make_
         ip("link", "set", slave, "netns", netns)
         ip("link", "set", slave, "up", netns=netns)
     ip("addr", "add", cidr, "dev", slave_a, netns=ns_a)
+    settled([None, ns_a, ns_b])
 
     before = snapshot([None, ns_a, ns_b])
     result = ensure(dev=slave_b, netns=ns_b, addresses=[cidr])

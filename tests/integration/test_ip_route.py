@@ -2,6 +2,8 @@
 needed) in a private namespace. Routes are read with `ip -j route` after
 every step, not from the module's result."""
 
+import time
+
 import pytest
 
 from harness import ip, ip_json, kernel_snapshot, run_module, unique_name
@@ -18,6 +20,21 @@ def snapshot(netns_list):
     return snap
 
 
+def settled(netns_list, timeout=30):
+    """Wait until new links stop changing by themselves (carrier, operstate,
+    IPv6 link-local addresses and multicast routes appear just after a veth
+    comes up), so that before/after snapshots compare only our changes."""
+    deadline = time.time() + timeout
+    last = snapshot(netns_list)
+    while True:
+        time.sleep(0.3)
+        now = snapshot(netns_list)
+        if now == last:
+            return
+        assert time.time() < deadline, "the kernel state did not settle"
+        last = now
+
+
 def veth(netns, *cidrs):
     """A veth pair inside `netns`, both ends up; one end gets `cidrs`."""
     dev, peer = unique_name("d"), unique_name("p")
@@ -26,6 +43,7 @@ def veth(netns, *cidrs):
     ip("link", "set", peer, "up", netns=netns)
     for cidr in cidrs:
         ip("addr", "add", cidr, "dev", dev, netns=netns)
+    settled([netns])
     return dev
 
 
