@@ -42,7 +42,7 @@ ARGUMENT_SPEC = dict(
     dev=dict(type="str"),
     netns=dict(type="str"),
     metric=dict(type="int"),
-    table=dict(type="str", default="main"),
+    table=dict(type="raw", default="main"),
     src=dict(type="str"),
     scope=dict(type="str", choices=list(SCOPES)),
     state=dict(type="str", default="present", choices=["present", "absent"]),

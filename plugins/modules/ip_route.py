@@ -75,8 +75,10 @@ options:
         default, 0 for IPv4 and 1024 for IPv6 (IPv6 also turns 0 into 1024).
     type: int
   table:
-    description: Routing table, V(main), V(local), V(default) or a number from 1 to 4294967295.
-    type: str
+    description:
+      - Routing table, V(main), V(local), V(default) or a number from 1 to
+        4294967295 (as a number or a string).
+    type: raw
     default: main
   src:
     description: Preferred source address; it must be an address of the namespace.

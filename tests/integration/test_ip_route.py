@@ -132,7 +132,7 @@ def test_dev_change_replaces_the_route(lab):
 def test_metric_and_table_make_the_identity(lab, dst, gateway):
     netns, dev = lab
     family = 6 if ":" in dst else 4
-    base = dict(dst=dst, gateway=gateway, netns=netns, table="100")
+    base = dict(dst=dst, gateway=gateway, netns=netns, table=100)
     assert ensure(metric=50, **base)["changed"] is True
     assert ensure(metric=60, **base)["changed"] is True  # another metric: another route
     found = sorted(r["metric"] for r in routes(netns, family, "table", "100", dst))
