@@ -175,7 +175,7 @@ def build_ports(dumps, masters):
         first = members[0][1]
         result.append({"master": key[1], "master_netns": key[0],
                        "mode": first.get("mode"), "flags": first.get("flags"),
-                       "links": [entry for entry, _ in members]})
+                       "links": [pair[0] for pair in members]})
     unresolved.sort(key=lambda item: _netns_key((item["netns"], item["name"])))
     names = sorted(n for n in dumps if n is not None)
     return {"ports": result, "namespaces": names, "unresolved": unresolved}
