@@ -76,13 +76,21 @@ def ipvlan_data(name, netns=None):
     info = link_info(name, netns)
     linkinfo = info["linkinfo"]
     data = linkinfo.get("info_data", {})
-    return linkinfo["info_kind"], data.get("mode"), data.get("flags")
+    # iproute2 prints the flag as a boolean key ("bridge": true, ...)
+    flags = [f for f in ("bridge", "private", "vepa") if data.get(f)]
+    return linkinfo["info_kind"], data.get("mode"), flags[0] if len(flags) == 1 else data
 
 
 def addresses(name, netns=None):
     """CIDR strings on a device, from `ip -j addr show`."""
     found = ip_json("addr", "show", "dev", name, netns=netns)
     return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0].get("addr_info", []))
+
+
+# What the kernel changes by itself after a device comes up (carrier
+# detection, link watch); not state any module manages.
+VOLATILE_LINK_KEYS = ("stats64", "stats", "operstate", "linkmode")
+CARRIER_FLAGS = ("LOWER_UP", "NO-CARRIER", "M-DOWN")
 
 
 def kernel_snapshot(netns_list=(None,)):
@@ -92,8 +100,9 @@ def kernel_snapshot(netns_list=(None,)):
     for netns in netns_list:
         links = ip_json("link", "show", netns=netns)
         for link in links:
-            link.pop("stats64", None)
-            link.pop("stats", None)
+            for key in VOLATILE_LINK_KEYS:
+                link.pop(key, None)
+            link["flags"] = [f for f in link.get("flags", []) if f not in CARRIER_FLAGS]
         addrs = ip_json("addr", "show", netns=netns)
         for item in addrs:
             for info in item.get("addr_info", []):

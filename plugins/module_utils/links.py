@@ -169,11 +169,12 @@ def plan_present(driver, p):
         raise ValidationError("name", "'%s' in namespace %s is a %s, not an ipvlan/ipvtap "
                                       "link; it is left untouched. Choose another name"
                               % (name, label(lns), existing["kind"] or "physical device"))
-    if existing is None and lns != pns:
-        candidate = msession.link(name)
-        if candidate is not None and candidate["kind"] in m.IPVLAN_KINDS \
-                and _same_master(driver, candidate, pns, master):
-            existing = candidate  # ours, in the master's namespace: move it
+    members = None
+    if existing is None:
+        # Declared in another namespace before? A slave of this master with
+        # this name elsewhere is ours: it is moved, not duplicated.
+        members = port_members(driver, pns, master["ifindex"], first=[lns])
+        existing = next((s for s in members if s["name"] == name), None)
 
     plan = Plan()
     recreate = existing is not None and (
@@ -186,7 +187,9 @@ def plan_present(driver, p):
 
     port_note = None
     if keep is None or (keep["mode"], keep["flags"]) != (mode, flags):
-        port_note = _port_check(driver, pns, master, keep, existing, lns, mode, flags, p["force"])
+        if members is None:
+            members = port_members(driver, pns, master["ifindex"], first=[lns])
+        port_note = _port_check(master, pns, members, existing, mode, flags, p["force"])
 
     if keep is None:
         text = "add %s %s link %s mode %s %s" % (kind, name, parent, mode, flags)
@@ -229,10 +232,9 @@ def plan_present(driver, p):
     return plan, existing, predicted, port_note
 
 
-def _port_check(driver, pns, master, keep, existing, lns, mode, flags, force):
+def _port_check(master, pns, members, existing, mode, flags, force):
     """Refuse (or, with force, describe) a mode/flags change that would hit
     sibling slaves of the same master."""
-    members = port_members(driver, pns, master["ifindex"], first=[lns])
     siblings = [s for s in members
                 if existing is None or (s["netns"], s["name"]) != (existing["netns"], existing["name"])]
     if not siblings:

@@ -226,6 +226,11 @@ def parse_link(msg, netns):
         "parent_nsid": msg.get_attr("IFLA_LINK_NETNSID"),
     }
     if kind in IPVLAN_KINDS:
+        if link["parent_index"] is None and link["parent_nsid"] is not None:
+            # The kernel omits IFLA_LINK when it equals the link's own
+            # ifindex, which happens when the master, in another namespace,
+            # has the same index (seen on 6.1 with an ipvtap in a new netns).
+            link["parent_index"] = link["ifindex"]
         data = info.get_attr("IFLA_INFO_DATA")
         mode = flags = None
         if data is not None and hasattr(data, "get_attr"):

@@ -71,6 +71,10 @@ def make_veth():
         name = unique_name("m")
         peer = unique_name("p")
         ip("link", "add", name, "type", "veth", "peer", "name", peer, netns=netns)
+        # no automatic IPv6 link-local addresses and routes appearing later
+        # (DAD) and disturbing before/after comparisons
+        for dev in (name, peer):
+            ip("link", "set", dev, "addrgenmode", "none", netns=netns)
         if up:
             ip("link", "set", name, "up", netns=netns)
             ip("link", "set", peer, "up", netns=netns)
