@@ -53,11 +53,11 @@ test: venv
 
 venv: $(VENV_STAMP)
 
-# Rebuilt from nothing when requirements-dev.txt changes, so that a package
-# dropped from the file does not linger in the venv.
+# Brought up to date in place when requirements-dev.txt changes (not removed
+# and rebuilt: a lab VM or a test of someone else may be using it). A package
+# dropped from the file lingers until `make distclean`.
 $(VENV_STAMP): requirements-dev.txt
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
+	[[ -x $(VENV)/bin/python ]] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --disable-pip-version-check --progress-bar off \
 		--quiet -r requirements-dev.txt
 	touch $@
