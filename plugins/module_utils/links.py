@@ -48,10 +48,8 @@ def parent_of(driver, link):
 
     IFLA_LINK is an index in the master's namespace; IFLA_LINK_NETNSID says
     which namespace that is, as an id local to the link's namespace."""
-    if link.get("parent_index") is None:
-        return None
     if link.get("parent_nsid") is None:
-        return link["netns"], link["parent_index"]
+        return _parent_by_mac(driver, link)
     session = driver.session(link["netns"])
     for candidate in [None] + driver.namespaces():
         if candidate == link["netns"]:
@@ -62,6 +60,26 @@ def parent_of(driver, link):
             continue
         if nsid == link["parent_nsid"]:
             return candidate, link["parent_index"]
+    return None
+
+
+def _parent_by_mac(driver, link):
+    """The master of a slave whose dump names no namespace for it.
+
+    ipvtap links carry no IFLA_LINK_NETNSID (its link ops lack get_link_net),
+    so IFLA_LINK may be an index in any namespace, and the kernel omits
+    IFLA_LINK altogether when it equals the slave's own index. A slave always
+    has its master's MAC address: the master is the non-ipvlan device with
+    that index and that MAC, looked for in the slave's namespace first."""
+    index = link.get("parent_index") or link["ifindex"]
+    for candidate in [link["netns"], None] + driver.namespaces():
+        try:
+            found = driver.session(candidate).link_by_index(index)
+        except NamespaceNotFound:
+            continue
+        if found is not None and found is not link and found["kind"] not in m.IPVLAN_KINDS \
+                and found.get("mac") == link.get("mac"):
+            return candidate, index
     return None
 
 

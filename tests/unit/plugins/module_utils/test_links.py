@@ -156,3 +156,17 @@ def test_absent_twice_and_in_missing_namespace():
     assert lines(plan) == ["ns0: delete ipvlan ipvl0"] and before["name"] == "ipvl0"
     plan, before = links.plan_absent(driver, params(state="absent", netns="gone"))
     assert lines(plan) == [] and before is None
+
+
+def test_ipvtap_master_found_without_nsid_or_link_attribute():
+    # ipvtap dumps carry no IFLA_LINK_NETNSID, and no IFLA_LINK when the
+    # master's index equals the slave's own: seen on the lab's 6.1 kernel
+    tap = link("tap0", "ns0", ifindex=2, kind="ipvtap", mode="l2", flags="private",
+               parent_index=None, parent_nsid=None)
+    other = link("eth0", "ns1", ifindex=2)
+    other["mac"] = "52:54:00:99:99:99"  # same index elsewhere, another MAC
+    driver = FakeDriver([host(), ns("ns0", tap), FakeSession("ns1", [other])])
+    assert links.parent_of(driver, tap) == (None, 2)
+    plan, _, _, _ = links.plan_present(driver, params(netns="ns0", mode="l2", flags="private",
+                                                      kind="ipvtap"))
+    assert lines(plan) == []
