@@ -163,6 +163,11 @@ class Driver(object):
         """Named namespaces (sorted)."""
         return nsfs.list_names()
 
+    def invalidate(self):
+        """Forget every dump read so far; the next read asks the kernel."""
+        for session in self._sessions.values():
+            session.invalidate()
+
     def forget(self, netns):
         """Drop the session and fd of a namespace that was removed."""
         session = self._sessions.pop(netns, None)

@@ -130,7 +130,7 @@ def _where(link):
 # ------------------------------------------------------------------ planning
 
 
-def _check_master(session, master, parent, pns, mtu):
+def check_master(session, master, parent, pns, mtu):
     where = "namespace %s" % label(pns)
     if master is None:
         raise ValidationError("parent", "device '%s' not found in %s" % (parent, where))
@@ -180,7 +180,7 @@ def plan_present(driver, p):
     msession = driver.session(pns, "parent_netns")
     lsession = driver.session(lns, "netns")
     master = msession.link(parent)
-    _check_master(msession, master, parent, pns, mtu)
+    check_master(msession, master, parent, pns, mtu)
 
     existing = lsession.link(name)
     if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
@@ -188,11 +188,15 @@ def plan_present(driver, p):
                                       "link; it is left untouched. Choose another name"
                               % (name, label(lns), existing["kind"] or "physical device"))
     members = None
-    if existing is None:
-        # Declared in another namespace before? A slave of this master with
-        # this name elsewhere is ours: it is moved, not duplicated.
-        members = port_members(driver, pns, master["ifindex"], first=[lns])
-        existing = next((s for s in members if s["name"] == name), None)
+    if existing is None and lns != pns:
+        # A link is identified by (namespace, name): slaves called eth0 in
+        # many containers are different links. The one exception is the
+        # HOWTO's flow, 'ip link add' in the master's namespace and then a
+        # move: a slave of this master with this name there is moved.
+        candidate = msession.link(name)
+        if candidate is not None and candidate["kind"] in m.IPVLAN_KINDS \
+                and _same_master(driver, candidate, pns, master):
+            existing = candidate
 
     plan = Plan()
     recreate = existing is not None and (

@@ -65,17 +65,19 @@ def test_ipvtap_has_its_tap_device(make_veth, make_netns):
                   netns=netns)["changed"] is False
 
 
-def test_move_between_namespaces_and_mtu_drift(make_veth, make_netns):
+def test_move_from_master_namespace_and_mtu_drift(make_veth, make_netns):
     master = make_veth()
     ns_a, ns_b = make_netns(), make_netns()
     name = unique_name("iv")
-    assert ensure(name=name, parent=master, mode="l2", netns=ns_a)["changed"]
-    ip("addr", "add", "192.0.2.10/24", "dev", name, netns=ns_a)
+    # the HOWTO's flow: created next to its master, then declared elsewhere
+    assert ensure(name=name, parent=master, mode="l2")["changed"]
+    ip("addr", "add", "192.0.2.10/24", "dev", name)
 
     result = ensure(name=name, parent=master, mode="l2", netns=ns_b, mtu=1400)
     assert result["changed"] is True
-    assert result["commands"][0] == "%s: move link %s to netns %s" % (ns_a, name, ns_b)
-    assert link_info(name, ns_a) is None
+    assert result["commands"] == ["(host): move link %s to netns %s" % (name, ns_b),
+                                  "%s: set link %s mtu 1400 up" % (ns_b, name)]
+    assert link_info(name) is None
     info = link_info(name, ns_b)
     assert info["mtu"] == 1400 and "UP" in info["flags"]
 
@@ -84,6 +86,13 @@ def test_move_between_namespaces_and_mtu_drift(make_veth, make_netns):
     assert result["commands"] == ["%s: set link %s mtu 1400" % (ns_b, name)]
     assert link_info(name, ns_b)["mtu"] == 1400
     assert ensure(name=name, parent=master, mode="l2", netns=ns_b, mtu=1400)["changed"] is False
+
+    # identity is (netns, name): the same name in another namespace is
+    # another link (containers all call theirs eth0), not a move
+    result = ensure(name=name, parent=master, mode="l2", netns=ns_a)
+    assert result["commands"] == ["(host): add ipvlan %s link %s mode l2 bridge netns %s up"
+                                  % (name, master, ns_a)]
+    assert link_info(name, ns_a) is not None and link_info(name, ns_b) is not None
 
 
 def test_port_conflict_is_refused_then_forced(make_veth, make_netns):
