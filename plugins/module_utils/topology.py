@@ -1,0 +1,410 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Whole host/namespace topologies: ports (a master and its slaves), each
+slave with its namespace, loopback, addresses and routes.
+
+The pipeline of the resource modules: validate the wanted config -> read the
+current state once (ports.gather: one session per namespace) -> compare ->
+one ordered plan (namespaces, removals, port mode, links, loopback,
+addresses, routes) -> apply unless check mode -> re-read only if something
+changed. The per-object planning is the single-object modules' own
+(addresses.plan_addresses, routes.plan_route); plan_topology() is pure, so
+`rendered` is the plan against an empty host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses as addr
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links as lk
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, apply
+
+STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered")
+
+ROUTE_OPTIONS = dict(
+    dst=dict(type="str", required=True),
+    gateway=dict(type="str"),
+    metric=dict(type="int"),
+    table=dict(type="raw"),
+    src=dict(type="str"),
+    scope=dict(type="str", choices=list(rt.SCOPES)),
+)
+LINK_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    kind=dict(type="str", default="ipvlan", choices=list(v.KINDS)),
+    netns=dict(type="str"),
+    mtu=dict(type="int"),
+    up=dict(type="bool", default=True),
+    loopback=dict(type="bool"),
+    addresses=dict(type="list", elements="str", default=[]),
+    routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
+    # read-only values that ipvlan_info and gathered return; accepted and
+    # ignored so that gathered state can be fed back as config
+    ifindex=dict(type="int"),
+    mac=dict(type="str"),
+    tap=dict(type="str"),
+)
+PORT_OPTIONS = dict(
+    master=dict(type="str", required=True),
+    master_netns=dict(type="str"),
+    mode=dict(type="str", default="l3", choices=list(v.MODES)),
+    flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
+    links=dict(type="list", elements="dict", default=[], options=LINK_OPTIONS),
+)
+ARGUMENT_SPEC = dict(
+    config=dict(type="list", elements="dict", options=PORT_OPTIONS),
+    state=dict(type="str", default="merged", choices=list(STATES)),
+)
+REQUIRED_IF = [("state", name, ["config"]) for name in
+               ("merged", "replaced", "overridden", "deleted", "rendered")]
+
+
+# ---------------------------------------------------------------- validation
+
+
+def normalize(config):
+    """The wanted ports, every field checked, entries for one master merged.
+    Raises ValidationError naming the offending entry. Pure."""
+    merged = {}
+    order = []
+    for i, port in enumerate(config or []):
+        where = "config[%d]" % i
+        master = v.ifname(port.get("master"), where + ".master")
+        mns = v.optional_netns(port.get("master_netns"), where + ".master_netns")
+        mode = v.choice(port.get("mode") or "l3", v.MODES, where + ".mode")
+        flags = v.choice(port.get("flags") or "bridge", v.FLAGS, where + ".flags")
+        key = (mns, master)
+        if key in merged:
+            first = merged[key]
+            if (first["mode"], first["flags"]) != (mode, flags):
+                raise ValidationError(where, "master '%s' is declared again with mode %s %s; "
+                                             "%s declares it %s %s, and mode and flags belong "
+                                             "to the whole port" % (master, mode, flags,
+                                                                    first["where"], first["mode"],
+                                                                    first["flags"]))
+        else:
+            merged[key] = {"master": master, "master_netns": mns, "mode": mode, "flags": flags,
+                           "links": [], "where": where, "explicit_links": False}
+            order.append(key)
+        for j, link in enumerate(port.get("links") or []):
+            merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j)))
+            merged[key]["explicit_links"] = True
+    want = [merged[k] for k in order]
+    _cross_check(want)
+    return want
+
+
+def _link(link, mns, where):
+    name = v.ifname(link.get("name"), where + ".name")
+    netns = v.optional_netns(link.get("netns"), where + ".netns")
+    target = mns if netns is None else netns
+    if link.get("mtu") is not None and not 68 <= link["mtu"] <= 65535:
+        raise ValidationError(where + ".mtu", "%d is outside 68..65535" % link["mtu"])
+    cidrs = v.interface_addresses(list(link.get("addresses") or []), where + ".addresses")
+    specs = []
+    for k, route in enumerate(link.get("routes") or []):
+        params = dict(route, dev=name, netns=target, state="present")
+        if params.get("table") is None:
+            params["table"] = "main"
+        try:
+            specs.append(rt.normalize(params))
+        except ValidationError as exc:
+            raise ValidationError("%s.routes[%d].%s" % (where, k, exc.field), exc.reason)
+    loopback = link.get("loopback")
+    if loopback is None:
+        loopback = target is not None
+    if loopback and target is None:
+        raise ValidationError(where + ".loopback", "applies to links in a named namespace; "
+                                                   "this one stays in the host's")
+    return {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
+            "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
+            "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+
+
+def _cross_check(want):
+    names = {}
+    for port in want:
+        seen_ips = {}
+        for link in port["links"]:
+            key = (link["netns"], link["name"])
+            if key in names:
+                raise ValidationError(link["where"] + ".name",
+                                      "'%s' is declared twice in namespace %s (also at %s)"
+                                      % (link["name"], _ns(link["netns"]), names[key]))
+            names[key] = link["where"]
+            for cidr in link["addresses"]:
+                other = seen_ips.get(cidr.ip)
+                if other is not None:
+                    raise ValidationError(link["where"] + ".addresses",
+                                          "%s is also declared at %s; the kernel refuses one "
+                                          "address on two slaves of master '%s' (EADDRINUSE)"
+                                          % (cidr.ip, other, port["master"]))
+                seen_ips[cidr.ip] = link["where"]
+
+
+def _ns(netns):
+    return "(host)" if netns is None else netns
+
+
+# ------------------------------------------------------------------- reading
+
+
+def read(driver):
+    """The current state: gathered ports plus the per-namespace dumps the
+    plan needs. Every namespace is read once."""
+    gathered = ports.gather(driver)
+    have = {"namespaces": set(gathered["namespaces"]), "links": {}, "addresses": {},
+            "routes": {}, "lo": {}, "lo_up": {}, "members": {}, "mode": {},
+            "gathered": gathered}
+    for netns in [None] + sorted(have["namespaces"]):
+        session = driver.session(netns)
+        by_name = dict((x["name"], x) for x in session.links())
+        have["links"][netns] = by_name
+        names = dict((x["ifindex"], x["name"]) for x in session.links())
+        for item in session.addresses():
+            key = (netns, names.get(item["ifindex"]))
+            have["addresses"].setdefault(key, []).append(item["address"])
+        have["routes"][netns] = rt.name_routes(session.routes(), session.links())
+        have["lo"][netns] = ports.loopback_ready({"links": session.links(),
+                                                  "addresses": session.addresses()})
+        have["lo_up"][netns] = any(x["up"] for x in session.links()
+                                   if x["type"] == m.ARPHRD_LOOPBACK)
+    for port in gathered["ports"]:
+        key = (port["master_netns"], port["master"])
+        have["members"][key] = port["links"]
+        have["mode"][key] = (port["mode"], port["flags"])
+    have["unresolved"] = gathered.get("unresolved", [])
+    return have
+
+
+def empty_host():
+    """What `rendered` plans against: no namespaces, no slaves."""
+    return {"namespaces": set(), "links": {}, "addresses": {}, "routes": {}, "lo": {},
+            "lo_up": {}, "members": {}, "mode": {}, "unresolved": []}
+
+
+# ------------------------------------------------------------------ planning
+
+
+def plan_topology(want, have, state):
+    """The ordered plan that brings `have` to `want` under `state`. Pure."""
+    if state == "deleted":
+        return _plan_deleted(want, have)
+    plan = Plan()
+    declared = set((link["netns"], link["name"]) for port in want for link in port["links"])
+    _plan_namespaces(plan, want, have)
+    removed = _plan_removals(plan, want, have, state, declared)
+    fresh = set()
+    for port in want:
+        _plan_port(plan, port, have, removed, fresh, declared)
+    _plan_loopback(plan, want, have)
+    exclusive = state in ("replaced", "overridden")
+    for port in want:
+        for link in port["links"]:
+            _plan_l3(plan, link, have, (link["netns"], link["name"]) in fresh, exclusive)
+    return plan
+
+
+def _plan_namespaces(plan, want, have):
+    seen = set()
+    for port in want:
+        for link in port["links"]:
+            netns = link["netns"]
+            if netns is not None and netns not in have["namespaces"] and netns not in seen:
+                seen.add(netns)
+                plan.append(Op(None, "netns_add", "add netns %s" % netns, name=netns))
+
+
+def _plan_removals(plan, want, have, state, declared):
+    """Slaves that replaced/overridden remove; returns their (netns, name)."""
+    removed = set()
+    if state not in ("replaced", "overridden"):
+        return removed
+    keys = set((p["master_netns"], p["master"]) for p in want)
+    for key in sorted(have["members"], key=lambda k: (k[0] is not None, k[0] or "", k[1])):
+        if key not in keys and state != "overridden":
+            continue
+        for member in have["members"][key]:
+            if (member["netns"], member["name"]) not in declared:
+                _delete(plan, member, removed, "not declared")
+    if state == "overridden":
+        for member in have["unresolved"]:
+            if (member["netns"], member["name"]) not in declared:
+                _delete(plan, member, removed, "not declared, master unknown")
+    return removed
+
+
+def _delete(plan, member, removed, why):
+    plan.append(Op(member["netns"], "link_del", "delete %s %s (%s)"
+                   % (member["kind"], member["name"], why), name=member["name"]))
+    removed.add((member["netns"], member["name"]))
+
+
+def _plan_port(plan, port, have, removed, fresh, declared):
+    key = (port["master_netns"], port["master"])
+    mode, flags = port["mode"], port["flags"]
+    members = [x for x in have["members"].get(key, [])
+               if (x["netns"], x["name"]) not in removed]
+    by_key = dict(((x["netns"], x["name"]), x) for x in members)
+    if members and have["mode"].get(key) != (mode, flags):
+        first = members[0]
+        plan.append(Op(first["netns"], "link_set", "set port of %s mode %s %s (via %s; every "
+                       "slave of the port follows)" % (port["master"], mode, flags, first["name"]),
+                       name=first["name"], kind=first["kind"], mode=mode, flags=flags))
+    for link in port["links"]:
+        target = link["netns"]
+        existing = have["links"].get(target, {}).get(link["name"])
+        member = by_key.get((target, link["name"]))
+        home = (port["master_netns"], link["name"])
+        if member is None and target != home[0] and home not in declared:
+            # identity is (namespace, name); a slave of this master with
+            # this name in the master's own namespace (the HOWTO's 'ip link
+            # add' before 'ip link set netns') is moved
+            member = by_key.get(home)
+        if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
+            raise ValidationError(link["where"] + ".name",
+                                  "'%s' in namespace %s is a %s, not an ipvlan/ipvtap link; it "
+                                  "is left untouched. Choose another name"
+                                  % (link["name"], _ns(target), existing["kind"] or "device"))
+        if existing is not None and (target, link["name"]) not in removed and (
+                member is None or member["netns"] != target or member["kind"] != link["kind"]):
+            why = "kind changed" if member is not None else "other master"
+            _delete(plan, dict(existing, netns=target), removed, "recreate: " + why)
+            member = None
+        if member is not None and member["kind"] != link["kind"]:
+            _delete(plan, member, removed, "recreate: kind changed")
+            member = None
+        if member is None:
+            _add(plan, port, link)
+            fresh.add((target, link["name"]))
+            continue
+        up_now = member["up"]
+        if member["netns"] != target:
+            plan.append(Op(member["netns"], "link_set", "move link %s to netns %s"
+                           % (link["name"], target), name=link["name"], to_netns=target))
+            fresh.add((target, link["name"]))
+            up_now = False
+        changes, words = {}, []
+        if link["mtu"] is not None and member.get("mtu") != link["mtu"]:
+            changes["mtu"] = link["mtu"]
+            words.append("mtu %d" % link["mtu"])
+        if up_now != link["up"]:
+            changes["up"] = link["up"]
+            words.append("up" if link["up"] else "down")
+        if changes:
+            plan.append(Op(target, "link_set", "set link %s %s" % (link["name"], " ".join(words)),
+                           name=link["name"], **changes))
+
+
+def _add(plan, port, link):
+    text = "add %s %s link %s mode %s %s" % (link["kind"], link["name"], port["master"],
+                                             port["mode"], port["flags"])
+    if link["mtu"] is not None:
+        text += " mtu %d" % link["mtu"]
+    if link["netns"] != port["master_netns"]:
+        text += " netns %s" % link["netns"]
+    plan.append(Op(port["master_netns"], "link_add", text + (" up" if link["up"] else ""),
+                   name=link["name"], kind=link["kind"], parent=port["master"],
+                   parent_netns=port["master_netns"], target_netns=link["netns"],
+                   mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=link["up"]))
+
+
+def _plan_loopback(plan, want, have):
+    done = set()
+    for port in want:
+        for link in port["links"]:
+            netns = link["netns"]
+            if not link["loopback"] or netns in done:
+                continue
+            done.add(netns)
+            if have["lo"].get(netns):
+                continue
+            if not have["lo_up"].get(netns):
+                # the kernel gives lo 127.0.0.1/8 and ::1 when it comes up
+                plan.append(Op(netns, "link_set", "set link lo up", name="lo", up=True))
+            else:
+                plan.append(Op(netns, "addr_add", "add address 127.0.0.1/8 dev lo", dev="lo",
+                               address=ipaddress.ip_interface("127.0.0.1/8")))
+
+
+def _plan_l3(plan, link, have, fresh, exclusive):
+    netns, name = link["netns"], link["name"]
+    have_cidrs = [] if fresh else have["addresses"].get((netns, name), [])
+    if link["addresses"] or exclusive:
+        plan.extend(addr.plan_addresses(netns, name, have_cidrs, link["addresses"], "present",
+                                        exclusive=exclusive))
+    routes = [r for r in have["routes"].get(netns, []) if not (fresh and r.get("dev") == name)]
+    for spec in link["routes"]:
+        plan.extend(rt.plan_route(netns, spec, routes, "present"))
+    if exclusive:
+        for route in routes:
+            if route.get("dev") != name or not ports.is_configured_route(route):
+                continue
+            if not any(rt.find_route(spec, [route]) for spec in link["routes"]):
+                plan.extend(rt.plan_route(netns, _spec_of(route), [route], "absent"))
+
+
+def _spec_of(route):
+    return {"dst": ipaddress.ip_network(route["dst"], strict=False), "table": route["table"],
+            "metric": route["metric"], "gateway": None, "src": None, "dev": None, "scope": None}
+
+
+def _plan_deleted(want, have):
+    plan = Plan()
+    removed = set()
+    for port in want:
+        key = (port["master_netns"], port["master"])
+        wanted = set((x["netns"], x["name"]) for x in port["links"])
+        for member in have["members"].get(key, []):
+            if not port["explicit_links"] or (member["netns"], member["name"]) in wanted:
+                _delete(plan, member, removed, "deleted")
+    return plan
+
+
+# -------------------------------------------------------------------- engine
+
+
+def check_masters(driver, want):
+    """Every declared master exists and can carry ipvlan slaves."""
+    for port in want:
+        session = driver.session(port["master_netns"], port["where"] + ".master_netns")
+        mtus = [x["mtu"] for x in port["links"] if x["mtu"] is not None]
+        try:
+            lk.check_master(session, session.link(port["master"]), port["master"],
+                            port["master_netns"], max(mtus) if mtus else None)
+        except ValidationError as exc:
+            raise ValidationError(port["where"] + "." + exc.field.replace("parent", "master"),
+                                  exc.reason)
+
+
+def engine(driver, p, check_mode):
+    state = p["state"]
+    if state == "gathered":
+        gathered = ports.gather(driver)
+        return {"changed": False, "gathered": gathered["ports"]}
+    want = normalize(p.get("config"))
+    if state == "rendered":
+        return {"changed": False, "rendered": plan_topology(want, empty_host(), "merged").commands()}
+    if state != "deleted":
+        check_masters(driver, want)
+    have = read(driver)
+    plan = plan_topology(want, have, state)
+    result = {"changed": bool(plan), "commands": plan.commands(),
+              "before": have["gathered"]["ports"]}
+    if plan and not check_mode:
+        apply(driver, plan)
+        driver.invalidate()  # a port's mode change shows in every namespace
+        result["after"] = ports.gather(driver)["ports"]
+        result["diff"] = {"before": result["before"], "after": result["after"]}
+    elif plan:
+        result["diff"] = {"prepared": "\n".join(plan.commands())}
+    return result

@@ -1,0 +1,251 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ipvlan_topology
+short_description: Converge whole IPvlan host/namespace topologies in one task
+version_added: "0.1.0"
+description:
+  - Declares IPvlan ports (a master and its ipvlan/ipvtap slaves) with each
+    slave's namespace, loopback, addresses and routes, and converges them in
+    one task with one netlink session per namespace.
+  - The states are those of Ansible's network resource modules.
+  - O(config) has the shape that M(linuxnet.ipvlan.ipvlan_info) returns as
+    C(ports) and O(state=gathered) returns as C(gathered), so gathered state
+    can be fed back as desired state.
+  - Everything is validated before the first change, with the offending entry
+    named (for example C(config[0].links[1].addresses)).
+author:
+  - linuxnet.ipvlan contributors
+requirements:
+  - pyroute2 >= 0.7.2 on the managed node
+  - root (CAP_NET_ADMIN) on the managed node
+attributes:
+  check_mode:
+    support: full
+    description: Reports the plan in RV(commands) and changes nothing.
+  diff_mode:
+    support: full
+    description: The ports before and after; in check mode the plan.
+  platform:
+    platforms: linux
+    description: Needs a kernel with ipvlan (and ipvtap for links of that kind).
+options:
+  config:
+    description:
+      - The ports. Required except with O(state=gathered).
+      - Two entries for one master are merged; they must agree on mode and flags.
+    type: list
+    elements: dict
+    suboptions:
+      master:
+        description: The master device (an Ethernet-type device, not a bridge or bond port).
+        type: str
+        required: true
+      master_netns:
+        description: Namespace of the master; omitted means the module's own.
+        type: str
+      mode:
+        description: Port mode; applies to every slave of the master.
+        type: str
+        choices: [l2, l3, l3s]
+        default: l3
+      flags:
+        description: Port flags; apply to every slave of the master.
+        type: str
+        choices: [bridge, private, vepa]
+        default: bridge
+      links:
+        description:
+          - The slaves. With O(state=deleted), an empty list means every slave of the master.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description: Link name (at most 15 bytes). A link is identified by namespace and name.
+            type: str
+            required: true
+          kind:
+            description: ipvlan, or ipvtap for a tap character device C(/dev/tapN).
+            type: str
+            choices: [ipvlan, ipvtap]
+            default: ipvlan
+          netns:
+            description: Namespace of the link, created if missing; omitted means the master's.
+            type: str
+          mtu:
+            description: MTU; omitted means the master's and no management.
+            type: int
+          up:
+            description: Administrative state.
+            type: bool
+            default: true
+          loopback:
+            description:
+              - Bring the namespace's C(lo) up with 127.0.0.1 (the kernel adds 127.0.0.1/8 and ::1).
+              - Defaults to true for links in a named namespace.
+            type: bool
+          addresses:
+            description: Addresses in CIDR form; without a prefix, /32 or /128.
+            type: list
+            elements: str
+            default: []
+          routes:
+            description: Routes through this link, identified by (table, dst, metric).
+            type: list
+            elements: dict
+            default: []
+            suboptions:
+              dst:
+                description: C(default) or a network in CIDR form.
+                type: str
+                required: true
+              gateway:
+                description: Next hop.
+                type: str
+              metric:
+                description: Route metric (priority).
+                type: int
+              table:
+                description: Routing table, a name (main, local, default) or a number; main when omitted.
+                type: raw
+              src:
+                description: Preferred source address.
+                type: str
+              scope:
+                description: Route scope (IPv4).
+                type: str
+                choices: [global, site, link, host]
+          ifindex:
+            description: Ignored; returned by gathering and accepted so that gathered state can be fed back.
+            type: int
+          mac:
+            description: Ignored; see O(config[].links[].ifindex).
+            type: str
+          tap:
+            description: Ignored; see O(config[].links[].ifindex).
+            type: str
+  state:
+    description:
+      - C(merged) adds and corrects what is declared and leaves the rest.
+      - C(replaced) makes each declared port have exactly the declared links,
+        each link exactly its declared addresses and routes (IPv6 link-local
+        addresses and kernel routes excepted).
+      - C(overridden) is C(replaced), and also removes every ipvlan/ipvtap link
+        of the host, in every namespace, that is not declared.
+      - C(deleted) removes the declared links (all of a port's when its
+        O(config[].links) is empty).
+      - C(gathered) returns the current state as RV(gathered), changing nothing.
+      - C(rendered) returns the plan for an empty host as RV(rendered), without
+        reading or changing the kernel.
+    type: str
+    choices: [merged, replaced, overridden, deleted, gathered, rendered]
+    default: merged
+notes:
+  - Mode and flags belong to the master's port. A declared port's mode and
+    flags are applied to the port, so undeclared slaves of that master change
+    with it; RV(commands) says so.
+  - C(overridden) and C(deleted) never remove a device that is not an
+    ipvlan/ipvtap link, and never remove a namespace; remove namespaces with
+    M(linuxnet.ipvlan.netns).
+  - Slaves in a namespace that has no name under C(/run/netns) (for example a
+    container's that was never named) are not seen.
+seealso:
+  - module: linuxnet.ipvlan.ipvlan_info
+  - module: linuxnet.ipvlan.ipvlan_link
+  - name: Kernel IPVLAN HOWTO
+    description: The topologies this module declares.
+    link: https://docs.kernel.org/networking/ipvlan.html
+"""
+
+EXAMPLES = r"""
+- name: The kernel HOWTO's example, in one task
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth0
+        mode: l2
+        links:
+          - name: ipvl0
+            netns: ns0
+            addresses: [10.0.0.10/24]
+            routes: [{dst: default, gateway: 10.0.0.1}]
+          - name: ipvl1
+            netns: ns1
+            addresses: [10.0.0.11/24]
+            routes: [{dst: default, gateway: 10.0.0.1}]
+
+- name: Show what a merge would do, without a kernel
+  linuxnet.ipvlan.ipvlan_topology:
+    state: rendered
+    config:
+      - master: eth1
+        mode: l3s
+        flags: private
+        links:
+          - {name: vm0, kind: ipvtap}
+
+- name: Read the current topology
+  linuxnet.ipvlan.ipvlan_topology:
+    state: gathered
+  register: current
+
+- name: Remove every slave of eth0
+  linuxnet.ipvlan.ipvlan_topology:
+    state: deleted
+    config:
+      - master: eth0
+"""
+
+RETURN = r"""
+before:
+  description: The ports before the task, in O(config) shape (every port of the host).
+  returned: with merged, replaced, overridden and deleted
+  type: list
+  elements: dict
+after:
+  description: The ports after the task.
+  returned: when something changed, not in check mode
+  type: list
+  elements: dict
+commands:
+  description: The plan that ran (or would run in check mode), one line per operation.
+  returned: with merged, replaced, overridden and deleted
+  type: list
+  elements: str
+  sample: ["(host): add netns ns0", "(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up",
+           "ns0: set link lo up", "ns0: add address 10.0.0.10/24 dev ipvl0",
+           "ns0: add route default via 10.0.0.1 dev ipvl0"]
+gathered:
+  description: The current ports, in O(config) shape.
+  returned: with gathered
+  type: list
+  elements: dict
+rendered:
+  description: The plan for an empty host, one line per operation.
+  returned: with rendered
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+
+
+def main():
+    module = AnsibleModule(argument_spec=topology.ARGUMENT_SPEC,
+                           required_if=topology.REQUIRED_IF, supports_check_mode=True)
+    run(module, topology.engine)
+
+
+if __name__ == "__main__":
+    main()
