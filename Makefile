@@ -30,11 +30,12 @@ SUITES := unit sanity lint changelog build integration-native integration
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv collection-path test unit sanity lint changelog build \
+.PHONY: help demo venv collection-path test unit sanity lint changelog build \
 	integration integration-native clean distclean
 
 help:
 	@echo 'make test                all suites ($(SUITES)), summary at the end'
+	@echo 'make demo                the HOWTO topology via the topology role, in the kernel lab'
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
 	@echo 'make unit                pytest tests/unit'
@@ -122,6 +123,13 @@ integration: venv collection-path
 integration-native: venv collection-path
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
+
+# The collection's main job on an embedded default: the kernel HOWTO's
+# topology converged by the topology role in the lab (a VM with Debian's
+# kernel here, or a private namespace where the kernel has ipvlan).
+demo: venv collection-path
+	@test -x $(LAB_RUN) || { echo "demo: $(LAB_RUN) is missing" >&2; exit 2; }
+	$(LAB_RUN) -- docs/examples/demo.sh
 
 # --- cleaning -----------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""ipvlan_topology planning without a kernel: normalize() and the pure
+plan_topology() against hand-made current state."""
+
+import pytest
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+
+HOWTO = [{"master": "eth0", "mode": "l2", "links": [
+    {"name": "ipvl0", "netns": "ns0", "addresses": ["10.0.0.10/24"],
+     "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
+    {"name": "ipvl1", "netns": "ns1", "addresses": ["10.0.0.11/24"],
+     "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
+]}]
+
+
+def member(name, netns, mode="l2", flags="bridge", kind="ipvlan", up=True, mtu=1500):
+    return {"name": name, "netns": netns, "kind": kind, "up": up, "mtu": mtu}
+
+
+def have_howto(**changes):
+    """The state after the HOWTO was applied."""
+    have = t.empty_host()
+    have["namespaces"] = {"ns0", "ns1"}
+    have["members"][(None, "eth0")] = [member("ipvl0", "ns0"), member("ipvl1", "ns1")]
+    have["mode"][(None, "eth0")] = ("l2", "bridge")
+    for ns, name, addr in (("ns0", "ipvl0", "10.0.0.10/24"), ("ns1", "ipvl1", "10.0.0.11/24")):
+        have["links"][ns] = {name: dict(member(name, ns), kind="ipvlan"),
+                             "lo": {"name": "lo", "kind": None}}
+        have["addresses"][(ns, name)] = [addr]
+        have["routes"][ns] = [{"family": 4, "table": 254, "dst": "0.0.0.0/0", "metric": 0,
+                               "gateway": "10.0.0.1", "dev": name, "type": 1, "proto": 3,
+                               "scope": "global", "src": None, "multipath": False}]
+        have["lo"][ns] = True
+        have["lo_up"][ns] = True
+    have.update(changes)
+    return have
+
+
+def plan(config, have, state="merged"):
+    return t.plan_topology(t.normalize(config), have, state).commands()
+
+
+def test_rendered_howto_is_the_howto_in_order():
+    assert plan(HOWTO, t.empty_host()) == [
+        "(host): add netns ns0",
+        "(host): add netns ns1",
+        "(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up",
+        "(host): add ipvlan ipvl1 link eth0 mode l2 bridge netns ns1 up",
+        "ns0: set link lo up",
+        "ns1: set link lo up",
+        "ns0: add address 10.0.0.10/24 dev ipvl0",
+        "ns0: add route default via 10.0.0.1 dev ipvl0",
+        "ns1: add address 10.0.0.11/24 dev ipvl1",
+        "ns1: add route default via 10.0.0.1 dev ipvl1",
+    ]
+
+
+@pytest.mark.parametrize("state", ["merged", "replaced", "overridden"])
+def test_converged_howto_plans_nothing(state):
+    assert plan(HOWTO, have_howto(), state) == []
+
+
+def test_merged_keeps_extra_address_replaced_removes_it():
+    have = have_howto()
+    have["addresses"][("ns0", "ipvl0")].append("10.0.0.99/24")
+    assert plan(HOWTO, have, "merged") == []
+    assert plan(HOWTO, have, "replaced") == ["ns0: delete address 10.0.0.99/24 dev ipvl0"]
+
+
+def test_replaced_removes_undeclared_slave_of_declared_port_only():
+    have = have_howto()
+    have["members"][(None, "eth0")].append(member("extra", "ns0"))
+    have["members"][(None, "eth9")] = [member("other", None)]
+    have["mode"][(None, "eth9")] = ("l3", "bridge")
+    assert plan(HOWTO, have, "replaced") == ["ns0: delete ipvlan extra (not declared)"]
+    assert plan(HOWTO, have, "overridden") == ["ns0: delete ipvlan extra (not declared)",
+                                               "(host): delete ipvlan other (not declared)"]
+
+
+def test_port_mode_change_is_one_operation_for_the_port():
+    cfg = [dict(HOWTO[0], mode="l3")]
+    assert plan(cfg, have_howto()) == [
+        "ns0: set port of eth0 mode l3 bridge (via ipvl0; every slave of the port follows)"]
+
+
+def test_gateway_change_replaces_route():
+    cfg = [{"master": "eth0", "mode": "l2", "links": [
+        dict(HOWTO[0]["links"][0], routes=[{"dst": "default", "gateway": "10.0.0.2"}]),
+        HOWTO[0]["links"][1]]}]
+    assert plan(cfg, have_howto()) == ["ns0: replace route default via 10.0.0.2 dev ipvl0"]
+
+
+def test_deleted_removes_declared_or_all_links():
+    assert plan([{"master": "eth0", "links": [{"name": "ipvl1", "netns": "ns1"}]}],
+                have_howto(), "deleted") == ["ns1: delete ipvlan ipvl1 (deleted)"]
+    assert plan([{"master": "eth0"}], have_howto(), "deleted") == [
+        "ns0: delete ipvlan ipvl0 (deleted)", "ns1: delete ipvlan ipvl1 (deleted)"]
+
+
+def test_same_name_in_many_namespaces_are_different_links():
+    cfg = [{"master": "eth0", "mode": "l2", "links": [
+        {"name": "eth0", "netns": "c%d" % i} for i in range(3)]}]
+    commands = plan(cfg, t.empty_host())
+    assert [c for c in commands if "add ipvlan" in c] == [
+        "(host): add ipvlan eth0 link eth0 mode l2 bridge netns c%d up" % i for i in range(3)]
+
+
+def test_link_created_in_master_namespace_is_moved():
+    have = have_howto()
+    have["members"][(None, "eth0")][0] = member("ipvl0", None)
+    have["links"][None] = {"ipvl0": dict(member("ipvl0", None), kind="ipvlan")}
+    del have["links"]["ns0"]["ipvl0"]
+    have["addresses"][("ns0", "ipvl0")] = []
+    have["routes"]["ns0"] = []
+    assert plan(HOWTO, have) == ["(host): move link ipvl0 to netns ns0",
+                                 "ns0: set link ipvl0 up",
+                                 "ns0: add address 10.0.0.10/24 dev ipvl0",
+                                 "ns0: add route default via 10.0.0.1 dev ipvl0"]
+
+
+def test_foreign_device_name_is_refused():
+    have = have_howto()
+    have["links"]["ns0"]["ipvl0"] = {"name": "ipvl0", "kind": "veth"}
+    with pytest.raises(ValidationError) as exc:
+        plan(HOWTO, have)
+    assert exc.value.field == "config[0].links[0].name"
+
+
+@pytest.mark.parametrize("config,field", [
+    ([{"master": "eth0", "links": [{"name": "a", "addresses": ["10.0.0.1/24"]},
+                                   {"name": "b", "addresses": ["10.0.0.1/32"]}]}],
+     "config[0].links[1].addresses"),
+    ([{"master": "eth0", "mode": "l2"}, {"master": "eth0", "mode": "l3"}], "config[1]"),
+    ([{"master": "eth0", "links": [{"name": "a", "netns": "x"}, {"name": "a", "netns": "x"}]}],
+     "config[0].links[1].name"),
+    ([{"master": "e" * 16}], "config[0].master"),
+    ([{"master": "eth0", "links": [{"name": "a", "netns": "../x"}]}], "config[0].links[0].netns"),
+    ([{"master": "eth0", "links": [{"name": "a", "addresses": ["10.0.0.300/24"]}]}],
+     "config[0].links[0].addresses"),
+    ([{"master": "eth0", "links": [{"name": "a", "routes": [{"dst": "10.1.2.3/16"}]}]}],
+     "config[0].links[0].routes[0].dst"),
+])
+def test_bad_config_names_the_entry(config, field):
+    with pytest.raises(ValidationError) as exc:
+        t.normalize(config)
+    assert exc.value.field == field
