@@ -30,14 +30,9 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Pl
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered")
 
-ROUTE_OPTIONS = dict(
-    dst=dict(type="str", required=True),
-    gateway=dict(type="str"),
-    metric=dict(type="int"),
-    table=dict(type="raw"),
-    src=dict(type="str"),
-    scope=dict(type="str", choices=list(rt.SCOPES)),
-)
+# a link's routes: ip_route's options, less what the link implies
+ROUTE_OPTIONS = dict((k, v) for k, v in rt.ARGUMENT_SPEC.items()
+                     if k not in ("dev", "netns", "state"))
 LINK_OPTIONS = dict(
     name=dict(type="str", required=True),
     kind=dict(type="str", default="ipvlan", choices=list(v.KINDS)),
@@ -113,7 +108,7 @@ def _link(link, mns, where):
     specs = []
     for k, route in enumerate(link.get("routes") or []):
         params = dict(route, dev=name, netns=target, state="present")
-        if params.get("table") is None:
+        if params.get("table") is None:  # not set by AnsibleModule (direct callers)
             params["table"] = "main"
         try:
             specs.append(rt.normalize(params))

@@ -115,8 +115,9 @@ options:
                 description: Route metric (priority).
                 type: int
               table:
-                description: Routing table, a name (main, local, default) or a number; main when omitted.
+                description: Routing table, a name (main, local, default) or a number.
                 type: raw
+                default: main
               src:
                 description: Preferred source address.
                 type: str
