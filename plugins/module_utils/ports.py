@@ -96,41 +96,84 @@ def _open(driver, namespaces, warn):
 
 
 def _master(driver, dumps, link, candidates):
-    """(master_netns, master link) of an ipvlan slave, or None when its
-    namespace has no name here or the master is gone.
-
-    IFLA_LINK is an index in the master's namespace; IFLA_LINK_NETNSID says
-    which namespace that is, as an id local to the slave's namespace, so each
-    candidate namespace is asked for the id the slave's namespace gives it."""
+    """(master_netns, master link) of an ipvlan/ipvtap slave, or None when
+    the master cannot be named (see below) or is gone."""
     index = link.get("parent_index")
     if index is None:
         return None
-    netns = link["netns"]
     if link.get("parent_nsid") is not None:
-        session = driver.session(netns)
-        found = False
-        for candidate in candidates:
-            if candidate == netns:
-                continue
-            try:
-                nsid = session.nsid(driver.fd(candidate), candidate)
-            except IpvlanError:
-                continue  # vanished, or not a namespace: cannot be the one
-            if nsid is not None and nsid == link["parent_nsid"]:
-                netns, found = candidate, True
-                break
-        if not found:
+        where = _netns_of_nsid(driver, link, candidates)
+        if not where:
             return None
-    if netns in dumps:
-        links = dumps[netns]["links"]
-    else:
+        netns = where[0]
+        master = _by_index(_links_of(driver, dumps, netns), index)
+        return None if master is None else (netns, master)
+    return _master_by_mac(driver, dumps, link, candidates)
+
+
+def _netns_of_nsid(driver, link, candidates):
+    """(namespace,) that IFLA_LINK_NETNSID names, () if none here. The id is
+    local to the slave's namespace, so each candidate is asked for the id
+    the slave's namespace gives it."""
+    session = driver.session(link["netns"])
+    for candidate in candidates:
+        if candidate == link["netns"]:
+            continue
         try:
-            links = driver.session(netns).links()
+            nsid = session.nsid(driver.fd(candidate), candidate)
         except IpvlanError:
-            return None
-    for candidate in links:
-        if candidate["ifindex"] == index:
-            return netns, candidate
+            continue  # vanished, or not a namespace: cannot be the one
+        if nsid is not None and nsid == link["parent_nsid"]:
+            return (candidate,)
+    return ()
+
+
+def _master_by_mac(driver, dumps, link, candidates):
+    """A slave dumped without IFLA_LINK_NETNSID.
+
+    For ipvlan that means the master is in the slave's own namespace. ipvtap
+    has no get_link_net hook (drivers/net/ipvlan/ipvtap.c), so an ipvtap
+    outside its master's namespace is dumped with the master's ifindex and
+    no word of where that index lives. A slave always carries its master's
+    MAC address, so the master is the device at that index with that MAC:
+    in the slave's own namespace if it is there, else the only such device
+    among the other namespaces (ambiguity leaves it unresolved)."""
+    index, netns = link["parent_index"], link["netns"]
+    own = _master_candidate(_links_of(driver, dumps, netns), index, link)
+    if own is not None:
+        return netns, own
+    found = []
+    for candidate in candidates:
+        if candidate == netns:
+            continue
+        try:
+            master = _master_candidate(_links_of(driver, dumps, candidate), index, link)
+        except IpvlanError:
+            continue
+        if master is not None:
+            found.append((candidate, master))
+    return found[0] if len(found) == 1 else None
+
+
+def _master_candidate(links, index, slave):
+    device = _by_index(links, index)
+    if device is None or device["kind"] in m.IPVLAN_KINDS:
+        return None
+    return device if device.get("mac") == slave.get("mac") else None
+
+
+def _links_of(driver, dumps, netns):
+    """A namespace's links: from what was dumped, else read now (once: the
+    session keeps the dump)."""
+    if netns in dumps:
+        return dumps[netns]["links"]
+    return driver.session(netns).links()
+
+
+def _by_index(links, index):
+    for link in links:
+        if link["ifindex"] == index:
+            return link
     return None
 
 

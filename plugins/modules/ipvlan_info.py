@@ -27,10 +27,10 @@ description:
   - Read-only; never changes anything and never creates a namespace. Talks
     netlink through pyroute2; never runs C(ip).
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root on the managed node (entering the named namespaces needs CAP_SYS_ADMIN)
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -63,6 +63,13 @@ notes:
     are not seen. A slave whose master lives in such a namespace cannot be
     named and is reported in RV(unresolved) instead of RV(ports), so that
     RV(ports) always names its masters and stays valid topology input.
+  - The kernel does not say in which namespace an ipvtap's master lives (ipvtap
+    has no C(get_link_net) hook, so its dump carries the master's index without
+    C(IFLA_LINK_NETNSID), and C(ip -d link) shows a wrong master name for an
+    ipvtap outside its master's namespace). Such a master is found as the
+    device with that index and the ipvtap's MAC address, which a slave always
+    shares with its master; if no single device matches, the ipvtap is
+    reported in RV(unresolved).
   - If two names under C(/run/netns) refer to the same namespace, its slaves
     are reported under each name.
   - Mode and flags belong to the master's port; every slave reports the same.
@@ -166,7 +173,8 @@ namespaces:
 unresolved:
   description:
     - Slaves in the namespaces looked in whose master could not be named, because the master
-      lives in a namespace without a name under C(/run/netns). Each has the keys of a link in
+      lives in a namespace without a name under C(/run/netns) (or, for an ipvtap, no single
+      device matches; see the notes). Each has the keys of a link in
       RV(ports) plus C(mode), C(flags), C(master_ifindex) (the master's index in its namespace)
       and C(master_link_netnsid) (the id the slave's namespace gives the master's).
   returned: always

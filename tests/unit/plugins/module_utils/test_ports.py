@@ -15,13 +15,14 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
 )
 
 LOOPBACK, ETHER = 772, 1
-MAC = "52:54:00:aa:bb:01"
+# a slave carries its master's MAC address
+ETH0, ETH1, VETH9 = "52:54:00:00:00:02", "52:54:00:00:00:03", "02:00:00:00:09:04"
 
 
 def link(netns, name, ifindex, kind=None, parent=None, nsid=None, mode=None, flags=None,
-         up=True, mtu=1500, ltype=ETHER):
+         up=True, mtu=1500, ltype=ETHER, mac=ETH0):
     item = {"netns": netns, "name": name, "ifindex": ifindex, "kind": kind, "type": ltype,
-            "up": up, "mtu": mtu, "mac": MAC, "master_index": None, "parent_index": parent,
+            "up": up, "mtu": mtu, "mac": mac, "master_index": None, "parent_index": parent,
             "parent_nsid": nsid}
     if kind in ("ipvlan", "ipvtap"):
         item["mode"], item["flags"] = mode, flags
@@ -29,7 +30,7 @@ def link(netns, name, ifindex, kind=None, parent=None, nsid=None, mode=None, fla
 
 
 def lo(netns, up=True):
-    return link(netns, "lo", 1, up=up, mtu=65536, ltype=LOOPBACK)
+    return link(netns, "lo", 1, up=up, mtu=65536, ltype=LOOPBACK, mac="00:00:00:00:00:00")
 
 
 def addr(netns, ifindex, text, scope="global"):
@@ -108,10 +109,11 @@ def world():
     """Two masters in the host (eth0: l2 bridge, eth1: l3s private) and one in
     ns1 (veth9, l3 vepa); slaves in the host, ns0 and ns1; one ipvtap."""
     host = dump(
-        [lo(None), link(None, "eth0", 2), link(None, "eth1", 3),
+        [lo(None), link(None, "eth0", 2), link(None, "eth1", 3, mac=ETH1),
          link(None, "hvl0", 7, "ipvlan", parent=2, mode="l2", flags="bridge"),
-         link(None, "htap0", 8, "ipvtap", parent=3, mode="l3s", flags="private"),
-         link(None, "fromns1", 9, "ipvlan", parent=4, nsid=1, mode="l3", flags="vepa")],
+         link(None, "htap0", 8, "ipvtap", parent=3, mode="l3s", flags="private", mac=ETH1),
+         link(None, "fromns1", 9, "ipvlan", parent=4, nsid=1, mode="l3", flags="vepa",
+              mac=VETH9)],
         [addr(None, 1, "127.0.0.1/8", "host"), addr(None, 2, "192.0.2.1/24"),
          addr(None, 7, "192.0.2.7/24"), addr(None, 7, "fe80::5054:ff:feaa:bb01/64", "link")],
         [route(None, 2, "0.0.0.0/0", gateway="192.0.2.254"),
@@ -120,8 +122,11 @@ def world():
     ns0 = dump(
         [lo("ns0"),
          link("ns0", "ipvl0", 2, "ipvlan", parent=2, nsid=0, mode="l2", flags="bridge"),
-         link("ns0", "ipvl1", 3, "ipvlan", parent=3, nsid=0, mode="l3s", flags="private", up=False),
-         link("ns0", "ipvtap9", 4, "ipvtap", parent=4, nsid=1, mode="l3", flags="vepa", mtu=1400)],
+         link("ns0", "ipvl1", 3, "ipvlan", parent=3, nsid=0, mode="l3s", flags="private",
+              up=False, mac=ETH1),
+         # ipvtap has no get_link_net: dumped without IFLA_LINK_NETNSID
+         link("ns0", "ipvtap9", 4, "ipvtap", parent=4, mode="l3", flags="vepa", mtu=1400,
+              mac=VETH9)],
         [addr("ns0", 1, "127.0.0.1/8", "host"), addr("ns0", 1, "::1/128", "host"),
          addr("ns0", 2, "10.0.0.10/24"), addr("ns0", 2, "2001:db8::10/64"),
          addr("ns0", 2, "fe80::5054:ff:feaa:bb01/64", "link")],
@@ -139,8 +144,8 @@ def world():
          route("ns0", 3, "10.1.0.0/16", gateway="10.0.0.1")],
     )
     ns1 = dump(
-        [lo("ns1", up=False), link("ns1", "veth9", 4),
-         link("ns1", "ns1vl", 5, "ipvlan", parent=4, mode="l3", flags="vepa")],
+        [lo("ns1", up=False), link("ns1", "veth9", 4, mac=VETH9),
+         link("ns1", "ns1vl", 5, "ipvlan", parent=4, mode="l3", flags="vepa", mac=VETH9)],
     )
     nsids = {None: {"ns1": 1, "ns0": 2}, "ns0": {None: 0, "ns1": 1}, "ns1": {None: 0}}
     return FakeDriver({None: host, "ns0": ns0, "ns1": ns1}, nsids)
@@ -173,7 +178,7 @@ def test_port_keys_are_the_topology_config_keys(world):
     assert sorted(port) == ["flags", "links", "master", "master_netns", "mode"]
     assert port["links"][1] == {
         "name": "ipvl0", "kind": "ipvlan", "netns": "ns0", "ifindex": 2, "up": True,
-        "mtu": 1500, "mac": MAC, "loopback": True,
+        "mtu": 1500, "mac": ETH0, "loopback": True,
         "addresses": ["10.0.0.10/24", "2001:db8::10/64"],
         "routes": [{"dst": "default", "gateway": "10.0.0.1"},
                    {"dst": "10.9.0.0/16", "gateway": "10.0.0.1", "metric": 7, "table": 100},
@@ -269,8 +274,32 @@ def test_master_in_an_unnamed_namespace_is_unresolved(world):
     assert [p["master"] for p in result["ports"]] == ["eth0", "eth1"]
     assert [(x["netns"], x["name"], x["master_ifindex"], x["master_link_netnsid"],
              x["mode"], x["flags"]) for x in result["unresolved"]] == [
-        (None, "fromns1", 4, 1, "l3", "vepa"), ("ns0", "ipvtap9", 4, 1, "l3", "vepa")]
+        (None, "fromns1", 4, 1, "l3", "vepa"), ("ns0", "ipvtap9", 4, None, "l3", "vepa")]
     assert result["unresolved"][1]["tap"] == "/dev/tap4"
+
+
+def test_ipvtap_without_netnsid_is_matched_by_index_and_mac(world):
+    """ipvtap9 in ns0 points at index 4 without saying where: ns0's index 4
+    is itself, the host has none, ns1's veth9 has index 4 and its MAC."""
+    found = by_master(ports.gather(world))
+    assert ("ns0", "ipvtap9") in [(x["netns"], x["name"]) for x in found[("ns1", "veth9")]["links"]]
+    # the same index with another MAC in the slave's own namespace is not it
+    world.dumps["ns0"]["links"][3]["ifindex"] = 6
+    world.dumps["ns0"]["links"].append(link("ns0", "other", 4, mac="02:00:00:00:00:66"))
+    found = by_master(ports.gather(world))
+    assert [x["name"] for x in found[("ns1", "veth9")]["links"]] == ["fromns1", "ipvtap9", "ns1vl"]
+    assert found[("ns1", "veth9")]["links"][1]["tap"] == "/dev/tap6"
+
+
+def test_ipvtap_without_netnsid_and_two_matches_is_unresolved(world):
+    world.dumps[None]["links"].append(link(None, "twin", 4, mac=VETH9))
+    result = ports.gather(world)
+    assert [x["name"] for x in result["unresolved"]] == ["ipvtap9"]
+
+
+def test_ipvtap_in_its_masters_namespace(world):
+    found = by_master(ports.gather(world))
+    assert [x["name"] for x in found[(None, "eth1")]["links"]] == ["htap0", "ipvl1"]
 
 
 def test_master_gone_is_unresolved(world):
