@@ -46,7 +46,7 @@ def run_module(name, args=None, check=False, diff=True):
 def ip_json(*args, netns=None):
     """`ip -d -j ARGS` (in `netns` if given) parsed; [] for empty output."""
     cmd = ["ip"] + (["-n", netns] if netns else []) + ["-d", "-j"] + list(args)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise AssertionError("%s failed: %s" % (" ".join(cmd), proc.stderr))
     return json.loads(proc.stdout or "[]")
@@ -55,7 +55,7 @@ def ip_json(*args, netns=None):
 def ip(*args, netns=None, check=True):
     """Run `ip ARGS` for test set-up; return stdout."""
     cmd = ["ip"] + (["-n", netns] if netns else []) + list(args)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if check and proc.returncode != 0:
         raise AssertionError("%s failed: %s" % (" ".join(cmd), proc.stderr))
     return proc.stdout
@@ -64,7 +64,7 @@ def ip(*args, netns=None, check=True):
 def link_info(name, netns=None):
     """The kernel's view of one link from `ip -d -j link show`, or None."""
     cmd = ["ip"] + (["-n", netns] if netns else []) + ["-d", "-j", "link", "show", "dev", name]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return None
     found = json.loads(proc.stdout or "[]")

@@ -194,8 +194,8 @@ def nsid_get(fd):
 
 def empty(kind):
     """A dump request: 'link', 'addr' or 'route'."""
-    ifinfmsg, ifaddrmsg, rtmsg, _ = _msg_classes()
-    msg = {"link": ifinfmsg, "addr": ifaddrmsg, "route": rtmsg}[kind]()
+    classes = _msg_classes()
+    msg = {"link": classes[0], "addr": classes[1], "route": classes[2]}[kind]()
     msg["family"] = socket.AF_UNSPEC
     return msg
 

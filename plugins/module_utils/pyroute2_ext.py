@@ -20,9 +20,9 @@ MIN_VERSION = (0, 7, 2)
 
 try:
     import pyroute2
-    from pyroute2 import IPRoute
+    from pyroute2 import IPRoute  # pylint: disable=unused-import (used through this module)
     from pyroute2.netlink import nla
-    from pyroute2.netlink.exceptions import NetlinkError
+    from pyroute2.netlink.exceptions import NetlinkError  # pylint: disable=unused-import
     from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
     HAS_PYROUTE2 = True
     PYROUTE2_IMPORT_ERROR = None

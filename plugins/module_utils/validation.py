@@ -76,7 +76,7 @@ def interface_address(value, field="addresses"):
         raise ValidationError(field, "%r is not an address string" % (value,))
     text = value.strip()
     if "/" in text:
-        addr, _, prefix = text.partition("/")
+        prefix = text.partition("/")[2]
         if not prefix.isdigit():
             raise ValidationError(field, "'%s': the prefix length must be a number" % value)
     try:

@@ -24,10 +24,10 @@ description:
     the same ipvlan master already holds (in any namespace) is refused by the
     kernel with EADDRINUSE; the message names the address.
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root (CAP_NET_ADMIN) on the managed node
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -36,6 +36,7 @@ attributes:
     support: full
     description: Shows the device's addresses before and after.
   platform:
+    support: full
     platforms: linux
     description: Any Linux kernel with netlink; no ipvlan needed.
 options:

@@ -27,10 +27,10 @@ description:
     subnet covers is refused by the kernel (ENETUNREACH for IPv4, EHOSTUNREACH
     for IPv6) and reported as such.
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root (CAP_NET_ADMIN) on the managed node
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -39,6 +39,7 @@ attributes:
     support: full
     description: Shows the route before and after.
   platform:
+    support: full
     platforms: linux
     description: Any Linux kernel with netlink; no ipvlan needed.
 options:

@@ -26,10 +26,10 @@ description:
     changelink, MTU, up/down, a move to another namespace). A link whose kind
     or master differs is deleted and created again, and the result says so.
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root (CAP_NET_ADMIN) on the managed node
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -38,6 +38,7 @@ attributes:
     support: full
     description: Shows the link before and after.
   platform:
+    support: full
     platforms: linux
     description: Needs a kernel with ipvlan (and ipvtap for O(kind=ipvtap)).
 options:
@@ -142,18 +143,65 @@ link:
   returned: always
   type: dict
   contains:
-    name: {description: Link name., type: str, returned: when present, sample: ipvl0}
-    kind: {description: ipvlan or ipvtap., type: str, returned: when present, sample: ipvlan}
-    ifindex: {description: Interface index in its namespace (null in check mode for a new link)., type: int, returned: when present, sample: 5}
-    netns: {description: Namespace of the link (null is the module's own)., type: str, returned: when present, sample: ns0}
-    parent: {description: The master device., type: str, returned: when present, sample: eth0}
-    parent_netns: {description: Namespace of the master., type: str, returned: when present}
-    mode: {description: Port mode., type: str, returned: when present, sample: l2}
-    flags: {description: Port flags., type: str, returned: when present, sample: bridge}
-    mtu: {description: MTU., type: int, returned: when present, sample: 1500}
-    mac: {description: MAC address (the master's)., type: str, returned: when present, sample: "52:54:00:12:34:56"}
-    up: {description: Administrative state., type: bool, returned: when present, sample: true}
-    tap: {description: Character device of an ipvtap (C(/dev/tapN), N the ifindex in its namespace)., type: str, returned: for ipvtap, sample: /dev/tap7}
+    name:
+      description: "Link name."
+      type: str
+      returned: when present
+      sample: ipvl0
+    kind:
+      description: "ipvlan or ipvtap."
+      type: str
+      returned: when present
+      sample: ipvlan
+    ifindex:
+      description: "Interface index in its namespace; null in check mode for a new link."
+      type: int
+      returned: when present
+      sample: 5
+    netns:
+      description: "Namespace of the link; null is the module's own."
+      type: str
+      returned: when present
+      sample: ns0
+    parent:
+      description: "The master device."
+      type: str
+      returned: when present
+      sample: eth0
+    parent_netns:
+      description: "Namespace of the master; null is the module's own."
+      type: str
+      returned: when present
+    mode:
+      description: "Port mode."
+      type: str
+      returned: when present
+      sample: l2
+    flags:
+      description: "Port flags."
+      type: str
+      returned: when present
+      sample: bridge
+    mtu:
+      description: "MTU."
+      type: int
+      returned: when present
+      sample: 1500
+    mac:
+      description: "MAC address, the master's."
+      type: str
+      returned: when present
+      sample: "52:54:00:12:34:56"
+    up:
+      description: "Administrative state."
+      type: bool
+      returned: when present
+      sample: true
+    tap:
+      description: "Character device of an ipvtap, C(/dev/tapN) where N is the ifindex in its namespace."
+      type: str
+      returned: for ipvtap
+      sample: /dev/tap7
 commands:
   description: The operations that ran (or would run in check mode), one readable line each.
   returned: always

@@ -23,10 +23,10 @@ description:
   - Everything is validated before the first change, with the offending entry
     named (for example C(config[0].links[1].addresses)).
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root (CAP_NET_ADMIN) on the managed node
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -35,6 +35,7 @@ attributes:
     support: full
     description: The ports before and after; in check mode the plan.
   platform:
+    support: full
     platforms: linux
     description: Needs a kernel with ipvlan (and ipvtap for links of that kind).
 options:

@@ -21,10 +21,10 @@ description:
   - Removing a namespace that still holds interfaces is allowed, as with
     C(ip netns del); the result lists the interfaces that were in it.
 author:
-  - linuxnet.ipvlan contributors
+  - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node
-  - root (CAP_SYS_ADMIN and CAP_NET_ADMIN) on the managed node
+  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
     support: full
@@ -33,6 +33,7 @@ attributes:
     support: full
     description: Shows whether the namespace existed before and after, and for O(state=absent) its interfaces.
   platform:
+    support: full
     platforms: linux
     description: Needs network namespaces (any current Linux kernel).
 options:

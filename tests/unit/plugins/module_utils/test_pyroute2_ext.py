@@ -78,7 +78,7 @@ def test_change_without_mode_sends_no_linkinfo():
     msg = m.link_set(7, mtu=1400, up=True)
     msg.encode()
     body = bytes(msg.data)[32:]
-    kinds = [k for k, _ in _nlas(body)]
+    kinds = [pair[0] for pair in _nlas(body)]
     assert IFLA_LINKINFO not in kinds
     assert msg["index"] == 7 and msg["flags"] & m.IFF_UP and msg["change"] & m.IFF_UP
 
