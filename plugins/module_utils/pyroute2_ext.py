@@ -20,7 +20,8 @@ MIN_VERSION = (0, 7, 2)
 
 try:
     import pyroute2
-    from pyroute2 import IPRoute  # pylint: disable=unused-import (used through this module)
+    # IPRoute and NetlinkError are used by the driver through this module
+    from pyroute2 import IPRoute  # pylint: disable=unused-import
     from pyroute2.netlink import nla
     from pyroute2.netlink.exceptions import NetlinkError  # pylint: disable=unused-import
     from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg

@@ -167,6 +167,6 @@ def test_ipvtap_master_found_without_nsid_or_link_attribute():
     other["mac"] = "52:54:00:99:99:99"  # same index elsewhere, another MAC
     driver = FakeDriver([host(), ns("ns0", tap), FakeSession("ns1", [other])])
     assert links.parent_of(driver, tap) == (None, 2)
-    plan, unused_before, unused_predicted, unused_note = links.plan_present(driver, params(name="tap0", netns="ns0", mode="l2",
-                                                      flags="private", kind="ipvtap"))
+    wanted = params(name="tap0", netns="ns0", mode="l2", flags="private", kind="ipvtap")
+    plan = links.plan_present(driver, wanted)[0]
     assert lines(plan) == []
