@@ -26,18 +26,14 @@ step "converge again: nothing to change"
 grep -Eq 'changed=0 .*failed=0' /tmp/demo-second-run.txt
 
 step "the gathered topology (linuxnet.ipvlan.ipvlan_info)"
-"$venv/ansible" localhost -c local -e "ansible_python_interpreter=$venv/python" \
+"$venv/ansible" localhost -i localhost, -c local -e "ansible_python_interpreter=$venv/python" \
     -m linuxnet.ipvlan.ipvlan_info
 
 step "ping from ns0 (10.0.0.10) to ns1 (10.0.0.11)"
 ip netns exec ns0 ping -c 2 -W 2 10.0.0.11
 
-step "clean up: state deleted, then the namespaces"
-"$venv/ansible-playbook" "${run[@]}" -e ipvlan_state=deleted docs/examples/howto.yml
-for ns in ns0 ns1; do
-    "$venv/ansible" localhost -c local -e "ansible_python_interpreter=$venv/python" \
-        -m linuxnet.ipvlan.netns -a "name=$ns state=absent" >/dev/null
-done
+step "clean up: the slaves (state deleted), then the namespaces"
+"$venv/ansible-playbook" "${run[@]}" docs/examples/howto-cleanup.yml
 ip link del demo0
 ip netns list
 echo "demo: done"
