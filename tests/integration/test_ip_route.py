@@ -21,26 +21,29 @@ def snapshot(netns_list):
 
 
 def settled(netns_list, timeout=30):
-    """Wait until new links stop changing by themselves (carrier, operstate,
-    IPv6 link-local addresses and multicast routes appear just after a veth
-    comes up), so that before/after snapshots compare only our changes."""
+    """Wait until new links stop changing by themselves, so that
+    before/after snapshots compare only our changes (kernel_snapshot already
+    ignores carrier and operstate). Links made here have addrgenmode none,
+    as make_veth's, so no IPv6 link-local address appears seconds later (it
+    did in the slow lab VM)."""
     deadline = time.time() + timeout
-    last = snapshot(netns_list)
+    last = None
     while True:
-        time.sleep(0.3)
         now = snapshot(netns_list)
         if now == last:
             return
         assert time.time() < deadline, "the kernel state did not settle"
         last = now
+        time.sleep(0.5)
 
 
 def veth(netns, *cidrs):
     """A veth pair inside `netns`, both ends up; one end gets `cidrs`."""
     dev, peer = unique_name("d"), unique_name("p")
     ip("link", "add", dev, "type", "veth", "peer", "name", peer, netns=netns)
-    ip("link", "set", dev, "up", netns=netns)
-    ip("link", "set", peer, "up", netns=netns)
+    for name in (dev, peer):
+        ip("link", "set", name, "addrgenmode", "none", netns=netns)
+        ip("link", "set", name, "up", netns=netns)
     for cidr in cidrs:
         ip("addr", "add", cidr, "dev", dev, netns=netns)
     settled([netns])
