@@ -148,11 +148,11 @@ route:
   contains:
     dst: {description: Destination in CIDR form., type: str, returned: when present, sample: 0.0.0.0/0}
     family: {description: 4 or 6., type: int, returned: when present, sample: 4}
-    gateway: {description: Next hop, or null., type: str, returned: when present, sample: 10.0.0.1}
-    dev: {description: Output device, or null., type: str, returned: when present, sample: ipvl0}
-    metric: {description: Metric (normalised, see O(metric))., type: int, returned: when present, sample: 0}
+    gateway: {description: "Next hop, or null.", type: str, returned: when present, sample: 10.0.0.1}
+    dev: {description: "Output device, or null.", type: str, returned: when present, sample: ipvl0}
+    metric: {description: "Metric (normalised, see O(metric)).", type: int, returned: when present, sample: 0}
     table: {description: Table number (254 is main)., type: int, returned: when present, sample: 254}
-    src: {description: Preferred source, or null., type: str, returned: when present}
+    src: {description: "Preferred source, or null.", type: str, returned: when present}
     scope: {description: Scope (always global for IPv6)., type: str, returned: when present, sample: global}
 commands:
   description: The operation that ran (or would run in check mode), as a readable line.

@@ -182,7 +182,7 @@ def test_bad_input_fails_with_the_field_before_any_change(netdev, args, field):
 
 
 def test_absent_on_missing_device_or_namespace_is_unchanged(netdev):
-    netns, _ = netdev
+    netns = netdev[0]
     for args in (dict(dev="nosuchdev0", netns=netns), dict(dev="eth0", netns="nosuchns0")):
         result = ensure(state="absent", addresses=["192.0.2.1/24"], **args)
         assert result["changed"] is False and result["addresses"] == [], result

@@ -220,13 +220,13 @@ def test_bad_input_fails_with_the_field_before_any_change(lab, args, field):
 
 
 def test_gateway_or_dev_is_required(lab):
-    netns, _ = lab
+    netns = lab[0]
     result = ensure(dst="10.5.0.0/24", netns=netns)
     assert result.get("failed") is True and "gateway, dev" in result["msg"], result
 
 
 def test_absent_on_missing_namespace_or_device_is_unchanged(lab):
-    netns, _ = lab
+    netns = lab[0]
     for args in (dict(netns="nosuchns0"), dict(netns=netns, dev="nosuchdev0")):
         result = ensure(dst="default", state="absent", **args)
         assert result["changed"] is False and "failed" not in result, result
