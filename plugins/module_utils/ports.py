@@ -99,8 +99,6 @@ def _master(driver, dumps, link, candidates):
     """(master_netns, master link) of an ipvlan/ipvtap slave, or None when
     the master cannot be named (see below) or is gone."""
     index = link.get("parent_index")
-    if index is None:
-        return None
     if link.get("parent_nsid") is not None:
         where = _netns_of_nsid(driver, link, candidates)
         if not where:
@@ -134,11 +132,12 @@ def _master_by_mac(driver, dumps, link, candidates):
     For ipvlan that means the master is in the slave's own namespace. ipvtap
     has no get_link_net hook (drivers/net/ipvlan/ipvtap.c), so an ipvtap
     outside its master's namespace is dumped with the master's ifindex and
-    no word of where that index lives. A slave always carries its master's
-    MAC address, so the master is the device at that index with that MAC:
-    in the slave's own namespace if it is there, else the only such device
+    no word of where that index lives, and without IFLA_LINK at all when
+    that index equals its own. A slave always carries its master's MAC
+    address, so the master is the device at that index with that MAC: in
+    the slave's own namespace if it is there, else the only such device
     among the other namespaces (ambiguity leaves it unresolved)."""
-    index, netns = link["parent_index"], link["netns"]
+    index, netns = link.get("parent_index") or link["ifindex"], link["netns"]
     own = _master_candidate(_links_of(driver, dumps, netns), index, link)
     if own is not None:
         return netns, own

@@ -65,8 +65,9 @@ notes:
     RV(ports) always names its masters and stays valid topology input.
   - The kernel does not say in which namespace an ipvtap's master lives (ipvtap
     has no C(get_link_net) hook, so its dump carries the master's index without
-    C(IFLA_LINK_NETNSID), and C(ip -d link) shows a wrong master name for an
-    ipvtap outside its master's namespace). Such a master is found as the
+    C(IFLA_LINK_NETNSID), or no index when it equals the ipvtap's own, and
+    C(ip -d link) shows a wrong master name for an ipvtap outside its master's
+    namespace). Such a master is found as the
     device with that index and the ipvtap's MAC address, which a slave always
     shares with its master; if no single device matches, the ipvtap is
     reported in RV(unresolved).

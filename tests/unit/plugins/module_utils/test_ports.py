@@ -291,6 +291,13 @@ def test_ipvtap_without_netnsid_is_matched_by_index_and_mac(world):
     assert found[("ns1", "veth9")]["links"][1]["tap"] == "/dev/tap6"
 
 
+def test_ipvtap_with_its_masters_index_has_no_parent_index(world):
+    """The kernel leaves IFLA_LINK out when it equals the link's own index."""
+    world.dumps["ns0"]["links"][3].update(ifindex=4, parent_index=None)
+    found = by_master(ports.gather(world))
+    assert ("ns0", "ipvtap9") in [(x["netns"], x["name"]) for x in found[("ns1", "veth9")]["links"]]
+
+
 def test_ipvtap_without_netnsid_and_two_matches_is_unresolved(world):
     world.dumps[None]["links"].append(link(None, "twin", 4, mac=VETH9))
     result = ports.gather(world)
