@@ -18,6 +18,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     ConflictError,
+    IpvlanError,
     NamespaceNotFound,
     ValidationError,
 )
@@ -56,7 +57,7 @@ def parent_of(driver, link):
             continue
         try:
             nsid = session.nsid(driver.fd(candidate), candidate)
-        except NamespaceNotFound:
+        except IpvlanError:  # gone, or a stale /run/netns entry
             continue
         if nsid == link["parent_nsid"]:
             return candidate, link["parent_index"]
@@ -75,7 +76,7 @@ def _parent_by_mac(driver, link):
     for candidate in [link["netns"], None] + driver.namespaces():
         try:
             found = driver.session(candidate).link_by_index(index)
-        except NamespaceNotFound:
+        except IpvlanError:  # gone, or a stale /run/netns entry
             continue
         if found is not None and found is not link and found["kind"] not in m.IPVLAN_KINDS \
                 and found.get("mac") == link.get("mac"):
