@@ -112,3 +112,20 @@ def kernel_snapshot(netns_list=(None,)):
         snap[netns] = {"links": links, "addrs": addrs, "routes": routes}
     snap["netns"] = sorted(ip("netns", "list").split())
     return snap
+
+
+def settled_snapshot(netns_list=(None,), timeout=30):
+    """kernel_snapshot() once the kernel stops changing by itself: a link
+    that just came up gets its IPv6 link-local address and routes a moment
+    later (DAD), which is not a change any module made."""
+    import time
+    deadline = time.time() + timeout
+    last = kernel_snapshot(netns_list)
+    while True:
+        time.sleep(0.5)
+        now = kernel_snapshot(netns_list)
+        if now == last:
+            return now
+        if time.time() > deadline:
+            raise AssertionError("the kernel state did not settle in %d s" % timeout)
+        last = now

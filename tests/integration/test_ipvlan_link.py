@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from harness import ip, ipvlan_data, kernel_snapshot, link_info, run_module, unique_name
+from harness import ip, ipvlan_data, kernel_snapshot, link_info, run_module, settled_snapshot
+from harness import unique_name
 
 pytestmark = pytest.mark.ipvlan
 
@@ -104,7 +105,7 @@ def test_port_conflict_is_refused_then_forced(make_veth, make_netns):
     first, second = unique_name("iv"), unique_name("iv")
     assert ensure(name=first, parent=master, mode="l2", flags="private", netns=ns_a)["changed"]
 
-    before = kernel_snapshot([None, ns_a, ns_b])
+    before = settled_snapshot([None, ns_a, ns_b])
     refused = ensure(name=second, parent=master, mode="l3", netns=ns_b)
     assert refused.get("failed") is True
     assert "%s (%s)" % (first, ns_a) in refused["msg"] and "l2 private" in refused["msg"]
