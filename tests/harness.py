@@ -106,8 +106,9 @@ def kernel_snapshot(netns_list=(None,)):
         addrs = ip_json("addr", "show", netns=netns)
         for item in addrs:
             for info in item.get("addr_info", []):
-                info.pop("valid_life_time", None)
-                info.pop("preferred_life_time", None)
+                # timers, and IPv6 DAD state, which changes by itself
+                for key in ("valid_life_time", "preferred_life_time", "tentative", "optimistic"):
+                    info.pop(key, None)
         routes = ip_json("route", "show", "table", "all", netns=netns)
         snap[netns] = {"links": links, "addrs": addrs, "routes": routes}
     snap["netns"] = sorted(ip("netns", "list").split())

@@ -2,39 +2,15 @@
 needed) in a private namespace; only the EADDRINUSE case needs ipvlan. The
 kernel is read with `ip -j` after every step, not the module's result."""
 
-import time
 
 import pytest
 
-from harness import addresses, ip, kernel_snapshot, run_module, unique_name
+from harness import addresses, ip, kernel_snapshot, settled_snapshot, run_module, unique_name
 
 
-def snapshot(netns_list):
-    """kernel_snapshot without IPv6 DAD state, which may change by itself."""
-    snap = kernel_snapshot(netns_list)
-    for netns in netns_list:
-        for item in snap[netns]["addrs"]:
-            for info in item.get("addr_info", []):
-                info.pop("tentative", None)
-                info.pop("optimistic", None)
-    return snap
-
-
-def settled(netns_list, timeout=30):
-    """Wait until new links stop changing by themselves, so that
-    before/after snapshots compare only our changes (kernel_snapshot already
-    ignores carrier and operstate). Links made here have addrgenmode none,
-    as make_veth's, so no IPv6 link-local address appears seconds later (it
-    did in the slow lab VM)."""
-    deadline = time.time() + timeout
-    last = None
-    while True:
-        now = snapshot(netns_list)
-        if now == last:
-            return
-        assert time.time() < deadline, "the kernel state did not settle"
-        last = now
-        time.sleep(0.5)
+def settled(netns_list):
+    """Wait until new links stop changing by themselves (see harness)."""
+    settled_snapshot(netns_list)
 
 
 def quiet_netns(make_netns):
@@ -68,11 +44,11 @@ def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
     want = ["192.0.2.10/24", "2001:db8:10::10/64"]
     args = dict(dev=dev, netns=netns, addresses=want)
 
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(check=True, **args)
     assert result["changed"] is True
     assert result["commands"] == ["%s: add address %s dev %s" % (netns, a, dev) for a in want]
-    assert snapshot([netns]) == before
+    assert kernel_snapshot([netns]) == before
 
     result = ensure(**args)
     assert result["changed"] is True, result
@@ -83,10 +59,10 @@ def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
         assert again["changed"] is False and again["commands"] == [], again
     assert sorted(a for a in again["addresses"] if not a.startswith("fe80:")) == sorted(want)
 
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(check=True, state="absent", **args)
     assert result["changed"] is True and len(result["commands"]) == 2
-    assert snapshot([netns]) == before
+    assert kernel_snapshot([netns]) == before
 
     result = ensure(state="absent", **args)
     assert result["changed"] is True, result
@@ -137,9 +113,9 @@ def test_exclusive_keeps_wanted_secondaries_and_link_local(netdev, promote):
     args = dict(dev=dev, netns=netns, addresses=["10.30.0.3/24", "2001:db8:30::1/64"],
                 exclusive=True)
 
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(check=True, **args)
-    assert result["changed"] is True and snapshot([netns]) == before
+    assert result["changed"] is True and kernel_snapshot([netns]) == before
 
     result = ensure(**args)
     assert result["changed"] is True, result
@@ -174,11 +150,11 @@ def test_bad_input_fails_with_the_field_before_any_change(netdev, args, field):
     netns, dev = netdev
     full = dict(dev=dev, netns=netns)
     full.update(args)
-    before = snapshot([None, netns])
+    before = kernel_snapshot([None, netns])
     result = ensure(**full)
     assert result.get("failed") is True, result
     assert result["msg"].startswith(field + ": "), result["msg"]
-    assert snapshot([None, netns]) == before
+    assert kernel_snapshot([None, netns]) == before
 
 
 def test_absent_on_missing_device_or_namespace_is_unchanged(netdev):
@@ -203,10 +179,10 @@ def test_eaddrinuse_on_a_sibling_ipvlan_slave_names_the_address(make_veth, make_
     ip("addr", "add", cidr, "dev", slave_a, netns=ns_a)
     settled([None, ns_a, ns_b])
 
-    before = snapshot([None, ns_a, ns_b])
+    before = kernel_snapshot([None, ns_a, ns_b])
     result = ensure(dev=slave_b, netns=ns_b, addresses=[cidr])
     assert result.get("failed") is True, result
     assert "EADDRINUSE" in result["msg"] and cidr in result["msg"], result["msg"]
     assert "another ipvlan slave of the same master" in result["msg"]
-    assert snapshot([None, ns_a, ns_b]) == before
+    assert kernel_snapshot([None, ns_a, ns_b]) == before
     assert configured(slave_b, ns_b) == []

@@ -2,39 +2,15 @@
 needed) in a private namespace. Routes are read with `ip -j route` after
 every step, not from the module's result."""
 
-import time
 
 import pytest
 
-from harness import ip, ip_json, kernel_snapshot, run_module, unique_name
+from harness import ip, ip_json, kernel_snapshot, settled_snapshot, run_module, unique_name
 
 
-def snapshot(netns_list):
-    """kernel_snapshot without IPv6 DAD state, which may change by itself."""
-    snap = kernel_snapshot(netns_list)
-    for netns in netns_list:
-        for item in snap[netns]["addrs"]:
-            for info in item.get("addr_info", []):
-                info.pop("tentative", None)
-                info.pop("optimistic", None)
-    return snap
-
-
-def settled(netns_list, timeout=30):
-    """Wait until new links stop changing by themselves, so that
-    before/after snapshots compare only our changes (kernel_snapshot already
-    ignores carrier and operstate). Links made here have addrgenmode none,
-    as make_veth's, so no IPv6 link-local address appears seconds later (it
-    did in the slow lab VM)."""
-    deadline = time.time() + timeout
-    last = None
-    while True:
-        now = snapshot(netns_list)
-        if now == last:
-            return
-        assert time.time() < deadline, "the kernel state did not settle"
-        last = now
-        time.sleep(0.5)
+def settled(netns_list):
+    """Wait until new links stop changing by themselves (see harness)."""
+    settled_snapshot(netns_list)
 
 
 def veth(netns, *cidrs):
@@ -83,11 +59,11 @@ def test_default_route_lifecycle_and_gateway_replace(lab, family, gw1, gw2, metr
     args = dict(dst="default", gateway=gw1, dev=dev, netns=netns)
     dst_text = "default" if family == 4 else "::/0"
 
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(check=True, **args)
     assert result["changed"] is True
     assert result["commands"] == ["%s: add route %s via %s dev %s" % (netns, dst_text, gw1, dev)]
-    assert snapshot([netns]) == before
+    assert kernel_snapshot([netns]) == before
 
     result = ensure(**args)
     assert result["changed"] is True, result
@@ -98,9 +74,9 @@ def test_default_route_lifecycle_and_gateway_replace(lab, family, gw1, gw2, metr
 
     # another gateway: the route is replaced, never a second default
     args["gateway"] = gw2
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(check=True, **args)
-    assert result["changed"] is True and snapshot([netns]) == before
+    assert result["changed"] is True and kernel_snapshot([netns]) == before
     assert result["commands"] == ["%s: replace route %s via %s dev %s" % (netns, dst_text, gw2, dev)]
     result = ensure(**args)
     assert result["changed"] is True, result
@@ -108,9 +84,9 @@ def test_default_route_lifecycle_and_gateway_replace(lab, family, gw1, gw2, metr
     assert result["route"]["gateway"] == gw2 and result["diff"]["before"]["gateway"] == gw1
     assert ensure(**args)["changed"] is False
 
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     assert ensure(check=True, state="absent", **args)["changed"] is True
-    assert snapshot([netns]) == before
+    assert kernel_snapshot([netns]) == before
     result = ensure(state="absent", **args)
     assert result["changed"] is True, result
     assert defaults(netns, family) == []
@@ -184,13 +160,13 @@ def test_absent_with_another_gateway_leaves_the_route(lab):
                                              ("2001:db8:9::1", "EHOSTUNREACH")])
 def test_unreachable_gateway_is_a_clear_message(lab, gateway, errname):
     netns, dev = lab
-    before = snapshot([netns])
+    before = kernel_snapshot([netns])
     result = ensure(dst="default", gateway=gateway, dev=dev, netns=netns)
     assert result.get("failed") is True, result
     assert errname in result["msg"] and gateway in result["msg"]
     assert "not on any subnet connected to the device" in result["msg"]
     assert "nothing was changed" in result["msg"]
-    assert snapshot([netns]) == before
+    assert kernel_snapshot([netns]) == before
 
 
 @pytest.mark.parametrize("args,field", [
@@ -212,11 +188,11 @@ def test_bad_input_fails_with_the_field_before_any_change(lab, args, field):
     full.update(args)
     if full.get("dev") == "@dev":
         full["dev"] = dev
-    before = snapshot([None, netns])
+    before = kernel_snapshot([None, netns])
     result = ensure(**full)
     assert result.get("failed") is True, result
     assert result["msg"].startswith(field + ": "), result["msg"]
-    assert snapshot([None, netns]) == before
+    assert kernel_snapshot([None, netns]) == before
 
 
 def test_gateway_or_dev_is_required(lab):
