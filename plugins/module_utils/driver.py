@@ -9,6 +9,14 @@ namespace with setns(2) in this thread, creating the socket there and coming
 back: no forked helper, and no namespace is ever created by reading (unlike
 pyroute2's IPRoute(netns=...), which creates a missing one).
 
+The socket is a plain NETLINK_ROUTE socket spoken to directly (Socket),
+not pyroute2's IPRoute, whose every request goes through an asyncio event
+loop of its own (a loop and four file descriptors per namespace, and most of
+a request's time). Requests are built and dumps parsed with struct
+(messages.*_bytes), byte for byte what pyroute2's classes encode and decode
+(tested against them); pyroute2 stays the reference and the registry of the
+ipvlan attributes. docs/performance.md has the measurements.
+
 Reads return plain data (see messages.parse_*); writes take resolved
 arguments and raise KernelError with an actionable message.
 """
@@ -19,6 +27,9 @@ __metaclass__ = type
 
 import errno
 import os
+import resource
+import socket
+import struct
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
@@ -42,17 +53,18 @@ class Session(object):
         self._index = {}
 
     # -- transport
-    def request(self, msg, msg_type, flags, what, hints=None):
+    def request(self, msg, msg_type, flags, what, hints=None, raw=False):
         try:
-            return self.ipr.nlm_request(msg, msg_type, flags)
+            return self.ipr.nlm_request(msg, msg_type, flags, raw=raw)
         except ext.NetlinkError as exc:
             raise kernel_error("%s: %s" % (label(self.netns), what), exc.code, hints)
 
     def _dump(self, kind, msg_type, parse):
         if kind not in self._cache:
             items = []
-            for msg in self.request(m.empty(kind), msg_type, m.REQ_DUMP, "dump " + kind):
-                item = parse(msg, self.netns)
+            for data in self.request(m.dump_request(kind), msg_type, m.REQ_DUMP,
+                                     "dump " + kind, raw=True):
+                item = parse(data, self.netns)
                 if item is not None:
                     items.append(item)
             self._cache[kind] = items
@@ -63,13 +75,13 @@ class Session(object):
 
     # -- reads
     def links(self):
-        return self._dump("link", m.RTM_GETLINK, m.parse_link)
+        return self._dump("link", m.RTM_GETLINK, m.parse_link_bytes)
 
     def addresses(self):
-        return self._dump("addr", m.RTM_GETADDR, m.parse_addr)
+        return self._dump("addr", m.RTM_GETADDR, m.parse_addr_bytes)
 
     def routes(self):
-        return self._dump("route", m.RTM_GETROUTE, m.parse_route)
+        return self._dump("route", m.RTM_GETROUTE, m.parse_route_bytes)
 
     def link(self, name):
         """The link called `name` from the dump, or None."""
@@ -104,26 +116,25 @@ class Session(object):
     def fetch_link(self, name):
         """The link called `name` read now (not from the dump), or None."""
         try:
-            reply = self.ipr.nlm_request(m.link_get(name), m.RTM_GETLINK, m.REQ_ACK)
+            reply = self.ipr.nlm_request(m.link_get_bytes(name), m.RTM_GETLINK, m.REQ_ACK,
+                                         raw=True)
         except ext.NetlinkError as exc:
             if exc.code == errno.ENODEV:
                 return None
             raise kernel_error("%s: read link %s" % (label(self.netns), name), exc.code)
-        for msg in reply:
-            if msg.get_attr("IFLA_IFNAME") is not None:
-                return m.parse_link(msg, self.netns)
+        for data in reply:
+            link = m.parse_link_bytes(data, self.netns)
+            if link["name"] is not None:
+                return link
         return None
 
     def nsid(self, fd, key):
         """The id this namespace gives to the namespace open as `fd`
         (IFLA_LINK_NETNSID values refer to these), or None if unassigned."""
         if key not in self._nsids:
-            reply = self.request(m.nsid_get(fd), m.RTM_GETNSID, m.NLM_F_REQUEST,
-                                 "get nsid of %s" % label(key))
-            value = None
-            for msg in reply:
-                value = msg.get_attr("NETNSA_NSID")
-                break
+            reply = self.request(m.nsid_get_bytes(fd), m.RTM_GETNSID, m.NLM_F_REQUEST,
+                                 "get nsid of %s" % label(key), raw=True)
+            value = m.parse_nsid_bytes(reply[0]) if reply else None
             self._nsids[key] = None if value is None or value < 0 else value
         return self._nsids[key]
 
@@ -136,6 +147,7 @@ class Driver(object):
 
     def __init__(self):
         ext.register()
+        raise_fd_limit()
         self._sessions = {}
         self._fds = {}
 
@@ -149,10 +161,10 @@ class Driver(object):
     def session(self, netns, field="netns"):
         if netns not in self._sessions:
             if netns is None:
-                ipr = _open_iproute()
+                ipr = Socket()
             else:
                 with nsfs.entered(self.fd(netns, field), netns):
-                    ipr = _open_iproute()
+                    ipr = Socket()
             self._sessions[netns] = Session(netns, ipr)
         return self._sessions[netns]
 
@@ -188,14 +200,134 @@ class Driver(object):
         self.close()
 
 
-def _open_iproute():
+def raise_fd_limit():
+    """Lift the soft limit on open files to the hard one: a run keeps two
+    descriptors per namespace (its fd and its socket), and the usual soft
+    limit of 1024 would end a topology of 500 namespaces with EMFILE."""
     try:
-        ipr = ext.IPRoute(groups=0)  # 0.9: no multicast subscriptions
-    except TypeError:
-        ipr = ext.IPRoute()  # 0.7: sockets join no groups unless bound to them
-    status = getattr(ipr, "status", None)
-    if status is not None and "nlm_generator" not in status:
-        # pyroute2 0.9.7's sync nlm_request() reads this key, which only its
-        # keyword-driven request paths set; without it, a KeyError.
-        status["nlm_generator"] = False
-    return ipr
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY and hard <= 1 << 20 else 1 << 20
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
+# include/uapi/linux/netlink.h
+NETLINK_ROUTE = 0
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_MULTI = 0x2
+NLM_F_DUMP_INTR = 0x10
+_HEADER = struct.Struct("=IHHII")  # nlmsghdr: len, type, flags, seq, pid
+_ERROR = struct.Struct("=i")
+RCVBUF = 1 << 20
+DUMP_RETRIES = 5
+
+
+class Socket(object):
+    """A NETLINK_ROUTE socket in the namespace it was created in, one
+    request at a time: send, then read that request's replies until its
+    ack, error or end of dump. Messages are pyroute2 message objects
+    (messages.py builds them; replies are decoded with the same classes).
+
+    `sock` is for tests: anything with send(bytes), recv(size) and, for
+    the size of the next datagram, recv_into(buffer, 1, MSG_PEEK | MSG_TRUNC)."""
+
+    def __init__(self, sock=None):
+        if sock is None:
+            sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, RCVBUF)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+                sock.bind((0, 0))
+            except Exception:
+                sock.close()
+                raise
+        self.sock = sock
+        self.seq = 0
+        self._classes = None
+        self._peek = bytearray(1)
+
+    def nlm_request(self, msg, msg_type, flags, raw=False):
+        """Send `msg` (a pyroute2 message, or the bytes of a message's body
+        after nlmsghdr) as `msg_type` with `flags`; return the reply messages
+        (a dump's, a GET's answer; [] for a plain ack), decoded by pyroute2,
+        or with `raw` as the bytes of each message (nlmsghdr included). Raises
+        ext.NetlinkError with the kernel's error code. A dump that the
+        kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while
+        it was read) is asked again."""
+        get = msg_type % 4 == 2  # RTM_GET*
+        dump = get and flags & m.NLM_F_DUMP == m.NLM_F_DUMP
+        for _attempt in range(DUMP_RETRIES):
+            self.seq += 1
+            if isinstance(msg, bytes):
+                data = _HEADER.pack(_HEADER.size + len(msg), msg_type, flags, self.seq, 0) + msg
+            else:
+                header = msg["header"]
+                header["type"] = msg_type
+                header["flags"] = flags
+                header["sequence_number"] = self.seq
+                header["pid"] = 0
+                msg.reset()
+                msg.encode()
+                data = msg.data
+            self.sock.send(data)
+            if not (get or flags & m.NLM_F_ACK):
+                return []  # nothing comes back but an error, unasked for
+            replies, interrupted = self._replies(self.seq, dump, flags & m.NLM_F_ACK)
+            if not interrupted:
+                return replies if raw else [self._decode(data) for data in replies]
+        raise ext.NetlinkError(errno.EINTR, "dump interrupted %d times" % DUMP_RETRIES)
+
+    def _replies(self, seq, dump, ack):
+        replies = []
+        interrupted = False
+        while True:
+            # the datagram's real size first: one message can be larger than
+            # any fixed buffer (a device with many SR-IOV VFs), and the
+            # part of a datagram a buffer does not hold is lost
+            size = self.sock.recv_into(self._peek, 1, socket.MSG_PEEK | socket.MSG_TRUNC)
+            data = self.sock.recv(max(size, 1))
+            if not data:
+                raise ext.NetlinkError(errno.EIO, "netlink socket closed")
+            offset = 0
+            while offset + _HEADER.size <= len(data):
+                length, kind, flags, number = _HEADER.unpack_from(data, offset)[:4]
+                if length < _HEADER.size or offset + length > len(data):
+                    break
+                start, offset = offset, offset + ((length + 3) & ~3)
+                if number != seq:
+                    continue  # a late answer to an earlier request
+                if flags & NLM_F_DUMP_INTR:
+                    interrupted = True
+                if kind in (NLMSG_ERROR, NLMSG_DONE):
+                    code = 0
+                    if length >= _HEADER.size + _ERROR.size:
+                        code = -_ERROR.unpack_from(data, start + _HEADER.size)[0]
+                    if code:
+                        raise ext.NetlinkError(code)
+                    if kind == NLMSG_DONE or not dump:
+                        return replies, interrupted
+                    continue
+                replies.append(data[start:start + length])
+                if not dump and not ack and not flags & NLM_F_MULTI:
+                    return replies, interrupted
+
+    def _decode(self, data):
+        kind = _HEADER.unpack_from(data)[1]
+        if self._classes is None:
+            ifinfmsg, ifaddrmsg, rtmsg, nsidmsg = m._msg_classes()
+            self._classes = {m.RTM_NEWLINK: ifinfmsg, m.RTM_DELLINK: ifinfmsg,
+                             m.RTM_NEWADDR: ifaddrmsg, m.RTM_DELADDR: ifaddrmsg,
+                             m.RTM_NEWROUTE: rtmsg, m.RTM_DELROUTE: rtmsg,
+                             m.RTM_NEWNSID: nsidmsg}
+        cls = self._classes.get(kind)
+        if cls is None:
+            raise ext.NetlinkError(errno.EPROTO, "unexpected netlink message type %d" % kind)
+        msg = cls(data)
+        msg.decode()
+        return msg
+
+    def close(self):
+        self.sock.close()

@@ -1,13 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxnet.ipvlan contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Netlink requests built as pyroute2 message objects, and dumps parsed into
-plain data.
+"""Netlink requests and the parsing of replies into plain data.
 
-The driver sends what these functions build; unit tests encode the same
-objects to bytes without a socket or root. Building the messages here, rather
-than through pyroute2's keyword request filters, keeps the wire format the
-same on pyroute2 0.7 and 0.9.
+Each request exists twice: as a pyroute2 message object (link_new, addr,
+route, ...), the reference that unit tests encode to bytes without a socket
+or root, and as the bytes of its body built with struct (link_new_bytes,
+addr_bytes, route_bytes, ...), byte for byte the same (tests/unit compares
+them), which is what the driver sends. Replies are parsed from bytes with
+struct (parse_*_bytes), to the same plain data that parse_link/parse_addr/
+parse_route give from pyroute2's decoding. pyroute2's encoder and decoder
+cost more than the rest of a module run on large topologies (see
+docs/performance.md). Building the messages here, rather than through
+pyroute2's keyword request filters, keeps the wire format the same on
+pyroute2 0.7 and 0.9.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import socket
+import struct
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 
@@ -35,7 +42,7 @@ REQ_DUMP = NLM_F_REQUEST | NLM_F_DUMP
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK = 16, 17, 18
 RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR = 20, 21, 22
 RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
-RTM_GETNSID = 90
+RTM_NEWNSID, RTM_GETNSID = 88, 90
 
 IFF_UP = 0x1
 ARPHRD_ETHER = 1
@@ -192,12 +199,116 @@ def nsid_get(fd):
     return msg
 
 
-def empty(kind):
-    """A dump request: 'link', 'addr' or 'route'."""
-    classes = _msg_classes()
-    msg = {"link": classes[0], "addr": classes[1], "route": classes[2]}[kind]()
-    msg["family"] = socket.AF_UNSPEC
-    return msg
+def dump_request(kind):
+    """The body of a dump request for 'link', 'addr' or 'route' (every
+    family), as bytes: the zeroed ifinfomsg, ifaddrmsg or rtmsg that
+    'ip link/addr/route show' sends, without building a pyroute2 message."""
+    return b"\0" * {"link": 16, "addr": 8, "route": 12}[kind]
+
+
+# ------------------------------------------------ the same, built with struct
+# What the driver sends: the bodies (after nlmsghdr) of the messages above,
+# byte for byte what pyroute2 encodes for them (tests/unit test_netlink_io
+# compares the two), built without pyroute2's encoder, which costs more than
+# the rest of a request (measured in the lab VM: see docs/performance.md).
+
+_NLA_HDR = struct.Struct("=HH")
+
+
+def _nla(kind, payload):
+    length = 4 + len(payload)
+    return _NLA_HDR.pack(length, kind) + payload + b"\0" * (-length % 4)
+
+
+def _nla_u32(kind, value):
+    return _nla(kind, struct.pack("=I", value))
+
+
+def _nla_text(kind, text):
+    return _nla(kind, text.encode("utf-8") + b"\0")
+
+
+def _nla_ip(kind, family, address):
+    return _nla(kind, socket.inet_pton(family, str(address)))
+
+
+def _linkinfo_bytes(kind, mode, flags):
+    data = (_nla(1, struct.pack("=H", ext.IPVLAN_MODES[mode]))
+            + _nla(2, struct.pack("=H", ext.IPVLAN_FLAGS[flags])))
+    return _nla(18, _nla_text(1, kind) + _nla(2, data))  # IFLA_LINKINFO: KIND, DATA
+
+
+def _ifinfo(index, flags, change):
+    return struct.pack("=BxHiII", socket.AF_UNSPEC, 0, index, flags, change)
+
+
+def link_new_bytes(ifname, kind, parent_index, mode, flags, mtu=None, netns_fd=None, up=False):
+    """link_new() as bytes."""
+    body = _ifinfo(0, IFF_UP if up else 0, IFF_UP if up else 0)
+    body += _nla_text(3, ifname) + _nla_u32(5, parent_index)  # IFLA_IFNAME, IFLA_LINK
+    if mtu is not None:
+        body += _nla_u32(4, mtu)  # IFLA_MTU
+    if netns_fd is not None:
+        body += _nla_u32(28, netns_fd)  # IFLA_NET_NS_FD
+    return body + _linkinfo_bytes(kind, mode, flags)
+
+
+def link_set_bytes(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=None,
+                   netns_fd=None):
+    """link_set() as bytes."""
+    body = _ifinfo(index, IFF_UP if up else 0, IFF_UP if up is not None else 0)
+    if ifname is not None:
+        body += _nla_text(3, ifname)
+    if mtu is not None:
+        body += _nla_u32(4, mtu)
+    if netns_fd is not None:
+        body += _nla_u32(28, netns_fd)
+    if mode is not None:
+        body += _linkinfo_bytes(kind, mode, flags)
+    return body
+
+
+def link_del_bytes(index):
+    return _ifinfo(index, 0, 0)
+
+
+def link_get_bytes(ifname):
+    return _ifinfo(0, 0, 0) + _nla_text(3, ifname)
+
+
+def addr_bytes(index, interface):
+    """addr() as bytes."""
+    family = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
+    body = struct.pack("=BBBBI", family, interface.network.prefixlen, 0, 0, index)
+    return body + _nla_ip(2, family, interface.ip) + _nla_ip(1, family, interface.ip)
+
+
+def route_bytes(spec, oif=None):
+    """route() as bytes."""
+    dst = spec["dst"]
+    family = socket.AF_INET6 if dst.version == 6 else socket.AF_INET
+    table = spec.get("table", RT_TABLE_MAIN)
+    scope = spec.get("scope")
+    if scope is None:
+        scope = "global" if spec.get("gateway") else "link"
+    body = struct.pack("=BBBBBBBBI", family, dst.prefixlen, 0, 0, table if table < 256 else 0,
+                       spec.get("proto", RTPROT_BOOT), SCOPES[scope], RTN_UNICAST, 0)
+    body += _nla_u32(15, table)  # RTA_TABLE
+    if dst.prefixlen:
+        body += _nla_ip(1, family, dst.network_address)  # RTA_DST
+    if spec.get("gateway"):
+        body += _nla_ip(5, family, spec["gateway"])  # RTA_GATEWAY
+    if oif is not None:
+        body += _nla_u32(4, oif)  # RTA_OIF
+    if spec.get("metric"):
+        body += _nla_u32(6, spec["metric"])  # RTA_PRIORITY
+    if spec.get("src"):
+        body += _nla_ip(7, family, spec["src"])  # RTA_PREFSRC
+    return body
+
+
+def nsid_get_bytes(fd):
+    return struct.pack("=Bxxx", socket.AF_UNSPEC) + _nla_u32(3, fd)  # NETNSA_FD
 
 
 # ------------------------------------------------------------------ parsing
@@ -275,3 +386,159 @@ def parse_route(msg, netns):
         "proto": msg["proto"],
         "multipath": msg.get_attr("RTA_MULTIPATH") is not None,
     }
+
+
+# --------------------------------------------------- parsing without pyroute2
+# The same plain data as parse_link/parse_addr/parse_route, read from the
+# bytes of one netlink message (nlmsghdr included) with struct: what reading
+# a namespace costs is mostly decoding its dumps, and pyroute2 builds a tree
+# of objects for every attribute of every message (measured in the lab VM:
+# see docs/performance.md). Attribute types are those of
+# include/uapi/linux/if_link.h, if_addr.h and rtnetlink.h.
+
+_NLA = struct.Struct("=HH")
+_U16 = struct.Struct("=H")
+_U32 = struct.Struct("=I")
+_I32 = struct.Struct("=i")
+_IFINFO = struct.Struct("=BxHiII")  # family, type, index, flags, change
+_IFADDR = struct.Struct("=BBBBI")  # family, prefixlen, flags, scope, index
+_RTMSG = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table,
+#                                       protocol, scope, type, flags
+_NLMSGHDR = 16
+NLA_TYPE_MASK = 0x3FFF  # without NLA_F_NESTED and NLA_F_NET_BYTEORDER
+
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER = 1, 3, 4, 5, 10
+IFLA_LINKINFO, IFLA_LINK_NETNSID = 18, 37
+IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS = 1, 2
+IFA_ADDRESS, IFA_LOCAL = 1, 2
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC = 1, 4, 5, 6, 7
+RTA_MULTIPATH, RTA_TABLE = 9, 15
+
+
+def _nlas(data, offset, end):
+    """{attribute type: (start, end) of its payload}; the first of a type
+    wins, as with pyroute2's get_attr."""
+    found = {}
+    while offset + 4 <= end:
+        length, kind = _NLA.unpack_from(data, offset)
+        if length < 4 or offset + length > end:
+            break
+        found.setdefault(kind & NLA_TYPE_MASK, (offset + 4, offset + length))
+        offset += (length + 3) & ~3
+    return found
+
+
+def _end(data):
+    return min(len(data), _U32.unpack_from(data, 0)[0])
+
+
+def _u32(data, span):
+    return None if span is None or span[1] - span[0] < 4 else _U32.unpack_from(data, span[0])[0]
+
+
+def _text(data, span):
+    if span is None:
+        return None
+    raw = data[span[0]:span[1]].split(b"\0", 1)[0]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _ip(data, span, family):
+    if span is None:
+        return None
+    raw = data[span[0]:span[1]]
+    if family not in (socket.AF_INET, socket.AF_INET6):
+        family = socket.AF_INET6 if len(raw) > 8 else socket.AF_INET
+    return socket.inet_ntop(family, raw)
+
+
+def parse_link_bytes(data, netns):
+    """parse_link() of an RTM_NEWLINK message given as bytes."""
+    ifi_type, index, flags = _IFINFO.unpack_from(data, _NLMSGHDR)[1:4]
+    nlas = _nlas(data, _NLMSGHDR + _IFINFO.size, _end(data))
+    info = nlas.get(IFLA_LINKINFO)
+    info_nlas = _nlas(data, info[0], info[1]) if info is not None else {}
+    kind = _text(data, info_nlas.get(IFLA_INFO_KIND))
+    mac = nlas.get(IFLA_ADDRESS)
+    nsid = nlas.get(IFLA_LINK_NETNSID)
+    link = {
+        "netns": netns,
+        "name": _text(data, nlas.get(IFLA_IFNAME)),
+        "ifindex": index,
+        "kind": kind,
+        "type": ifi_type,
+        "up": bool(flags & IFF_UP),
+        "mtu": _u32(data, nlas.get(IFLA_MTU)),
+        # pyroute2's l2addr: six bytes, whatever the attribute's length
+        "mac": None if mac is None else ":".join("%02x" % b for b in
+                                                 bytearray(data[mac[0]:mac[0] + 6])),
+        "master_index": _u32(data, nlas.get(IFLA_MASTER)),
+        "parent_index": _u32(data, nlas.get(IFLA_LINK)),
+        "parent_nsid": None if nsid is None else _I32.unpack_from(data, nsid[0])[0],
+    }
+    if kind in IPVLAN_KINDS:
+        if link["parent_index"] is None and link["parent_nsid"] is not None:
+            link["parent_index"] = link["ifindex"]  # see parse_link
+        mode = flags = None
+        span = info_nlas.get(IFLA_INFO_DATA)
+        if span is not None:
+            data_nlas = _nlas(data, span[0], span[1])
+            mode, flags = [None if data_nlas.get(k) is None or
+                           data_nlas[k][1] - data_nlas[k][0] < 2
+                           else _U16.unpack_from(data, data_nlas[k][0])[0]
+                           for k in (IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS)]
+        link["mode"] = ext.IPVLAN_MODE_NAMES.get(mode, mode)
+        link["flags"] = ext.IPVLAN_FLAG_NAMES.get(flags or 0, flags)
+    return link
+
+
+def parse_addr_bytes(data, netns):
+    """parse_addr() of an RTM_NEWADDR message given as bytes."""
+    family, prefixlen, _flags, scope, index = _IFADDR.unpack_from(data, _NLMSGHDR)
+    nlas = _nlas(data, _NLMSGHDR + _IFADDR.size, _end(data))
+    # pyroute2's ipaddr: the family follows the attribute's length
+    address = _ip(data, nlas.get(IFA_LOCAL), None) or _ip(data, nlas.get(IFA_ADDRESS), None)
+    return {
+        "netns": netns,
+        "ifindex": index,
+        "family": 6 if family == socket.AF_INET6 else 4,
+        "address": "%s/%d" % (address, prefixlen),
+        "scope": SCOPE_NAMES.get(scope, scope),
+    }
+
+
+def parse_route_bytes(data, netns):
+    """parse_route() of an RTM_NEWROUTE message given as bytes."""
+    (family, dst_len, _src_len, _tos, table, proto, scope, kind,
+     flags) = _RTMSG.unpack_from(data, _NLMSGHDR)
+    if flags & RTM_F_CLONED:
+        return None
+    nlas = _nlas(data, _NLMSGHDR + _RTMSG.size, _end(data))
+    version = 6 if family == socket.AF_INET6 else 4
+    dst = _ip(data, nlas.get(RTA_DST), family) or ("::" if version == 6 else "0.0.0.0")
+    metric = _u32(data, nlas.get(RTA_PRIORITY))
+    return {
+        "netns": netns,
+        "family": version,
+        "table": _u32(data, nlas.get(RTA_TABLE)) or table,
+        "dst": "%s/%d" % (dst, dst_len),
+        "metric": 0 if metric is None else metric,
+        "gateway": _ip(data, nlas.get(RTA_GATEWAY), family),
+        "oif": _u32(data, nlas.get(RTA_OIF)),
+        "src": _ip(data, nlas.get(RTA_PREFSRC), family),
+        "scope": SCOPE_NAMES.get(scope, scope),
+        "type": kind,
+        "proto": proto,
+        "multipath": RTA_MULTIPATH in nlas,
+    }
+
+
+def parse_nsid_bytes(data):
+    """NETNSA_NSID of an RTM_NEWNSID reply as a signed number (-1: none
+    assigned), or None without one."""
+    span = _nlas(data, _NLMSGHDR + 4, _end(data)).get(1)  # after rtgenmsg
+    return None if span is None else _I32.unpack_from(data, span[0])[0]
