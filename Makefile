@@ -24,14 +24,14 @@ COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
 
 # The suites `make test` runs, in order; each is a target of this Makefile.
-SUITES := unit sanity lint changelog build integration-native integration
+SUITES := unit sanity lint changelog build integration-native integration molecule
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path test unit sanity lint changelog build \
-	integration integration-native clean distclean
+	integration integration-native molecule clean distclean
 
 help:
 	@echo 'make test                all suites ($(SUITES)), summary at the end'
@@ -45,6 +45,7 @@ help:
 	@echo 'make build               collection tarball in $(BUILD)/dist, test-installed'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan)'
+	@echo 'make molecule            molecule test of the molecule/ scenarios, in the kernel lab (one VM)'
 	@echo 'make clean / distclean   remove $(BUILD) and test output / also $(VENV)'
 
 test: venv
@@ -126,6 +127,13 @@ integration: venv collection-path
 integration-native: venv collection-path
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
+
+# Every molecule scenario (molecule/*/molecule.yml) with `molecule test`, in one
+# boot of the kernel lab: molecule runs inside it as the controller and the
+# scenarios converge localhost with connection local (tests/molecule-run).
+molecule: venv collection-path
+	@test -x $(LAB_RUN) || { echo "molecule: $(LAB_RUN) is missing" >&2; exit 2; }
+	$(LAB_RUN) -- tests/molecule-run
 
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's
