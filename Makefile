@@ -24,14 +24,14 @@ COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
 
 # The suites `make test` runs, in order; each is a target of this Makefile.
-SUITES := unit sanity lint changelog build integration-native integration molecule
+SUITES := unit sanity lint changelog build integration-native integration molecule bench-smoke
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path test unit sanity lint changelog build \
-	integration integration-native molecule clean distclean
+	integration integration-native molecule bench bench-smoke clean distclean
 
 help:
 	@echo 'make test                all suites ($(SUITES)), summary at the end'
@@ -46,6 +46,8 @@ help:
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios, in the kernel lab (one VM)'
+	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
+	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
 	@echo 'make clean / distclean   remove $(BUILD) and test output / also $(VENV)'
 
 test: venv
@@ -84,7 +86,7 @@ sanity: venv
 # (offline: true in .ansible-lint: it neither installs a copy under .ansible/
 # nor asks Galaxy or GitHub anything). Only directories holding files are
 # passed on: a missing or empty one is not an error.
-LINT_DIRS := roles molecule docs/examples
+LINT_DIRS := roles molecule docs/examples tests/bench
 lint: export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(BUILD)
 lint: venv collection-path
 	@dirs=(); \
@@ -141,6 +143,17 @@ molecule: venv collection-path
 demo: venv collection-path
 	@test -x $(LAB_RUN) || { echo "demo: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- docs/examples/demo.sh
+
+# The scaling benchmark (tests/bench/run, docs/performance.md): the HOWTO
+# topology scaled to N namespaces, built by an iproute2 script, by the
+# topology role and by one task per object, in the kernel lab; prints a
+# table and judges no time. bench-smoke runs it at N=3 so that `make test`
+# notices when it breaks. Both take turns for the lab VM under flock.
+bench: venv collection-path
+	tests/bench/run
+
+bench-smoke: venv collection-path
+	tests/bench/run --smoke
 
 # --- cleaning -----------------------------------------------------------------
 
