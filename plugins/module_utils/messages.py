@@ -49,6 +49,8 @@ ARPHRD_ETHER = 1
 ARPHRD_LOOPBACK = 772
 RT_TABLE_MAIN = 254
 RT_TABLE_LOCAL = 255
+RT_SCOPE_UNIVERSE = 0
+RT_SCOPE_HOST = 254
 RTPROT_BOOT = 3
 RTN_UNICAST = 1
 RTM_F_CLONED = 0x200
@@ -142,6 +144,15 @@ def link_get(ifname):
     return msg
 
 
+def addr_scope(interface):
+    """The scope 'ip addr add' gives an address it is not told one for:
+    host for IPv4 loopback addresses (127.0.0.0/8), global otherwise
+    (iproute2's default_scope())."""
+    if interface.version == 4 and interface.ip.is_loopback:
+        return RT_SCOPE_HOST
+    return RT_SCOPE_UNIVERSE
+
+
 def addr(index, interface):
     """RTM_NEWADDR/RTM_DELADDR for an ipaddress.IPv4/6Interface, as
     'ip addr add ADDR/PREFIX dev DEV' sends it (no broadcast)."""
@@ -150,7 +161,7 @@ def addr(index, interface):
     msg["family"] = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
     msg["prefixlen"] = interface.network.prefixlen
     msg["flags"] = 0
-    msg["scope"] = 0
+    msg["scope"] = addr_scope(interface)
     msg["index"] = index
     text = str(interface.ip)
     msg["attrs"] = [("IFA_LOCAL", text), ("IFA_ADDRESS", text)]
@@ -279,7 +290,8 @@ def link_get_bytes(ifname):
 def addr_bytes(index, interface):
     """addr() as bytes."""
     family = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
-    body = struct.pack("=BBBBI", family, interface.network.prefixlen, 0, 0, index)
+    body = struct.pack("=BBBBI", family, interface.network.prefixlen, 0, addr_scope(interface),
+                       index)
     return body + _nla_ip(2, family, interface.ip) + _nla_ip(1, family, interface.ip)
 
 

@@ -5,7 +5,7 @@ kernel is read with `ip -j` after every step, not the module's result."""
 
 import pytest
 
-from harness import addresses, ip, kernel_snapshot, settled_snapshot, run_module, unique_name
+from harness import addresses, ip, ip_json, kernel_snapshot, settled_snapshot, run_module, unique_name
 
 
 def settled(netns_list):
@@ -86,6 +86,19 @@ def test_address_without_prefix_gets_host_prefix(netdev):
     args = dict(dev=dev, netns=netns, addresses=["192.0.2.33", "2001:db8::33"])
     assert ensure(**args)["changed"] is True
     assert configured(dev, netns) == ["192.0.2.33/32", "2001:db8::33/128"]
+    assert ensure(**args)["changed"] is False
+
+
+def test_loopback_addresses_get_scope_host_as_with_ip(make_netns):
+    """127.x gets scope host, as `ip addr add` gives it; others global."""
+    netns = quiet_netns(make_netns)
+    ip("link", "set", "dev", "lo", "up", netns=netns)
+    args = dict(dev="lo", netns=netns, addresses=["127.0.0.1/8", "127.0.0.53/8", "192.0.2.53/32"])
+    assert ensure(**args)["changed"] is True
+    scopes = dict(("%s/%s" % (a["local"], a["prefixlen"]), a["scope"])
+                  for a in ip_json("addr", "show", "dev", "lo", netns=netns)[0]["addr_info"]
+                  if a["family"] == "inet")
+    assert scopes == {"127.0.0.1/8": "host", "127.0.0.53/8": "host", "192.0.2.53/32": "global"}
     assert ensure(**args)["changed"] is False
 
 

@@ -356,6 +356,15 @@ def test_addr_bytes(text):
     assert m.addr_bytes(5, interface) == pyroute2_body(m.addr(5, interface))
 
 
+@pytest.mark.parametrize("text,scope", [("127.0.0.1/8", 254), ("127.1.2.3/32", 254),
+                                        ("10.0.0.10/24", 0), ("::1/128", 0)])
+def test_addr_scope_as_iproute2(text, scope):
+    """'ip addr add' gives IPv4 loopback addresses scope host, others global."""
+    import ipaddress
+    body = m.addr_bytes(5, ipaddress.ip_interface(text))
+    assert body[3] == scope
+
+
 @pytest.mark.parametrize("params", [
     {"dst": "default", "gateway": "10.0.0.1"},
     {"dst": "10.1.0.0/16", "dev": "ipvl0", "metric": 100, "table": 1000},
