@@ -45,7 +45,7 @@ help:
 	@echo 'make build               collection tarball in $(BUILD)/dist, test-installed'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan)'
-	@echo 'make molecule            molecule test of the molecule/ scenarios, in the kernel lab (one VM)'
+	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
 	@echo 'make clean / distclean   remove $(BUILD) and test output / also $(VENV)'
@@ -131,11 +131,12 @@ integration-native: venv collection-path
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
 # Every molecule scenario (molecule/*/molecule.yml) with `molecule test`, in one
-# boot of the kernel lab: molecule runs inside it as the controller and the
-# scenarios converge localhost with connection local (tests/molecule-run).
+# boot of the kernel lab in SSH mode: molecule runs here as the controller and
+# manages the lab's VM over SSH (tests/molecule-run writes the inventory).
+# Where the lab is native, molecule runs in its namespace against localhost.
 molecule: venv collection-path
 	@test -x $(LAB_RUN) || { echo "molecule: $(LAB_RUN) is missing" >&2; exit 2; }
-	$(LAB_RUN) -- tests/molecule-run
+	$(LAB_RUN) --ssh -- tests/molecule-run
 
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's
