@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_PATH=$root/.build
 export ANSIBLE_LOCAL_TEMP=/tmp/ansible-local ANSIBLE_REMOTE_TEMP=/tmp/ansible-remote
 export ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default
 export ANSIBLE_CALLBACK_RESULT_FORMAT=yaml
-run=(-i localhost, -c local -e "ansible_python_interpreter=$venv/python" -e ipvlan_master=demo0)
+run=(-i 'localhost,' -c local -e "ansible_python_interpreter=$venv/python" -e ipvlan_master=demo0)
 
 step() { printf '\n=== %s\n' "$*"; }
 
