@@ -53,9 +53,9 @@ class Session(object):
         self._index = {}
 
     # -- transport
-    def request(self, msg, msg_type, flags, what, hints=None, raw=False):
+    def request(self, msg, msg_type, flags, what, hints=None):
         try:
-            return self.ipr.nlm_request(msg, msg_type, flags, raw=raw)
+            return self.ipr.nlm_request(msg, msg_type, flags)
         except ext.NetlinkError as exc:
             raise kernel_error("%s: %s" % (label(self.netns), what), exc.code, hints)
 
@@ -63,7 +63,7 @@ class Session(object):
         if kind not in self._cache:
             items = []
             for data in self.request(m.dump_request(kind), msg_type, m.REQ_DUMP,
-                                     "dump " + kind, raw=True):
+                                     "dump " + kind):
                 item = parse(data, self.netns)
                 if item is not None:
                     items.append(item)
@@ -116,8 +116,7 @@ class Session(object):
     def fetch_link(self, name):
         """The link called `name` read now (not from the dump), or None."""
         try:
-            reply = self.ipr.nlm_request(m.link_get_bytes(name), m.RTM_GETLINK, m.REQ_ACK,
-                                         raw=True)
+            reply = self.ipr.nlm_request(m.link_get_bytes(name), m.RTM_GETLINK, m.REQ_ACK)
         except ext.NetlinkError as exc:
             if exc.code == errno.ENODEV:
                 return None
@@ -133,7 +132,7 @@ class Session(object):
         (IFLA_LINK_NETNSID values refer to these), or None if unassigned."""
         if key not in self._nsids:
             reply = self.request(m.nsid_get_bytes(fd), m.RTM_GETNSID, m.NLM_F_REQUEST,
-                                 "get nsid of %s" % label(key), raw=True)
+                                 "get nsid of %s" % label(key))
             value = m.parse_nsid_bytes(reply[0]) if reply else None
             self._nsids[key] = None if value is None or value < 0 else value
         return self._nsids[key]
@@ -228,8 +227,9 @@ DUMP_RETRIES = 5
 class Socket(object):
     """A NETLINK_ROUTE socket in the namespace it was created in, one
     request at a time: send, then read that request's replies until its
-    ack, error or end of dump. Messages are pyroute2 message objects
-    (messages.py builds them; replies are decoded with the same classes).
+    ack, error or end of dump. Requests are the bytes of a message's body
+    (messages.*_bytes), replies the bytes of each message
+    (messages.parse_*_bytes read them).
 
     `sock` is for tests: anything with send(bytes), recv(size) and, for
     the size of the next datagram, recv_into(buffer, 1, MSG_PEEK | MSG_TRUNC)."""
@@ -246,14 +246,12 @@ class Socket(object):
                 raise
         self.sock = sock
         self.seq = 0
-        self._classes = None
         self._peek = bytearray(1)
 
-    def nlm_request(self, msg, msg_type, flags, raw=False):
-        """Send `msg` (a pyroute2 message, or the bytes of a message's body
-        after nlmsghdr) as `msg_type` with `flags`; return the reply messages
-        (a dump's, a GET's answer; [] for a plain ack), decoded by pyroute2,
-        or with `raw` as the bytes of each message (nlmsghdr included). Raises
+    def nlm_request(self, body, msg_type, flags):
+        """Send `body` (the bytes of a message after nlmsghdr) as `msg_type`
+        with `flags`; return the reply messages (a dump's, a GET's answer;
+        [] for a plain ack) as the bytes of each (nlmsghdr included). Raises
         ext.NetlinkError with the kernel's error code. A dump that the
         kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while
         it was read) is asked again."""
@@ -261,23 +259,13 @@ class Socket(object):
         dump = get and flags & m.NLM_F_DUMP == m.NLM_F_DUMP
         for _attempt in range(DUMP_RETRIES):
             self.seq += 1
-            if isinstance(msg, bytes):
-                data = _HEADER.pack(_HEADER.size + len(msg), msg_type, flags, self.seq, 0) + msg
-            else:
-                header = msg["header"]
-                header["type"] = msg_type
-                header["flags"] = flags
-                header["sequence_number"] = self.seq
-                header["pid"] = 0
-                msg.reset()
-                msg.encode()
-                data = msg.data
-            self.sock.send(data)
+            self.sock.send(_HEADER.pack(_HEADER.size + len(body), msg_type, flags, self.seq, 0)
+                           + body)
             if not (get or flags & m.NLM_F_ACK):
                 return []  # nothing comes back but an error, unasked for
             replies, interrupted = self._replies(self.seq, dump, flags & m.NLM_F_ACK)
             if not interrupted:
-                return replies if raw else [self._decode(data) for data in replies]
+                return replies
         raise ext.NetlinkError(errno.EINTR, "dump interrupted %d times" % DUMP_RETRIES)
 
     def _replies(self, seq, dump, ack):
@@ -313,21 +301,6 @@ class Socket(object):
                 replies.append(data[start:start + length])
                 if not dump and not ack and not flags & NLM_F_MULTI:
                     return replies, interrupted
-
-    def _decode(self, data):
-        kind = _HEADER.unpack_from(data)[1]
-        if self._classes is None:
-            ifinfmsg, ifaddrmsg, rtmsg, nsidmsg = m._msg_classes()
-            self._classes = {m.RTM_NEWLINK: ifinfmsg, m.RTM_DELLINK: ifinfmsg,
-                             m.RTM_NEWADDR: ifaddrmsg, m.RTM_DELADDR: ifaddrmsg,
-                             m.RTM_NEWROUTE: rtmsg, m.RTM_DELROUTE: rtmsg,
-                             m.RTM_NEWNSID: nsidmsg}
-        cls = self._classes.get(kind)
-        if cls is None:
-            raise ext.NetlinkError(errno.EPROTO, "unexpected netlink message type %d" % kind)
-        msg = cls(data)
-        msg.decode()
-        return msg
 
     def close(self):
         self.sock.close()

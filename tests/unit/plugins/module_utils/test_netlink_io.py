@@ -203,9 +203,9 @@ IPVL = link_msg(LINKS[0], index=5)
 
 def test_socket_ack_and_error():
     sock = d.Socket(FakeSock([ack(1)], [ack(2, errno.EEXIST)]))
-    assert sock.nlm_request(m.link_set(5, up=True), m.RTM_NEWLINK, m.REQ_ACK) == []
+    assert sock.nlm_request(m.link_set_bytes(5, up=True), m.RTM_NEWLINK, m.REQ_ACK) == []
     with pytest.raises(ext.NetlinkError) as failed:
-        sock.nlm_request(m.link_set(5, up=True), m.RTM_NEWLINK, m.REQ_ACK)
+        sock.nlm_request(m.link_set_bytes(5, up=True), m.RTM_NEWLINK, m.REQ_ACK)
     assert failed.value.code == errno.EEXIST
     sent = sock.sock.sent[0]
     assert struct.unpack_from("=IHHI", sent) == (len(sent), m.RTM_NEWLINK, m.REQ_ACK, 1)
@@ -214,7 +214,7 @@ def test_socket_ack_and_error():
 def test_socket_dump_across_chunks_skipping_stale_answers():
     fake = FakeSock([ack(7) + part(LO, 1), part(IPVL, 1) + done(1)])
     sock = d.Socket(fake)
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP, raw=True)
+    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
     assert [m.parse_link_bytes(x, None)["name"] for x in replies] == ["lo", "ipvl0"]
     assert fake.sent[0] == header(32, m.RTM_GETLINK, m.REQ_DUMP, 1) + b"\0" * 16
 
@@ -223,7 +223,7 @@ def test_socket_dump_error_and_interrupted_dump():
     sock = d.Socket(FakeSock([part(LO, 1, d.NLM_F_MULTI | d.NLM_F_DUMP_INTR), done(1)],
                              [part(LO, 2), done(2)],
                              [ack(3, errno.EPERM)]))
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP, raw=True)
+    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
     assert len(replies) == 1 and sock.seq == 2
     with pytest.raises(ext.NetlinkError) as failed:
         sock.nlm_request(m.dump_request("addr"), m.RTM_GETADDR, m.REQ_DUMP)
@@ -237,16 +237,18 @@ def test_socket_reads_a_datagram_larger_than_any_fixed_buffer():
     big = part(LO, 1) * 3000
     assert len(big) > 1 << 16
     sock = d.Socket(FakeSock([big, done(1)]))
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP, raw=True)
+    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
     assert len(replies) == 3000
 
 
 def test_socket_get_with_and_without_ack_decodes_with_pyroute2():
     sock = d.Socket(FakeSock([part(IPVL, 1, 0), ack(1)], [part(LO, 2, 0)]))
-    [msg] = sock.nlm_request(m.link_get("ipvl0"), m.RTM_GETLINK, m.REQ_ACK)
+    [data] = sock.nlm_request(m.link_get_bytes("ipvl0"), m.RTM_GETLINK, m.REQ_ACK)
+    msg = m._msg_classes()[0](data)
+    msg.decode()
     assert msg.get_attr("IFLA_IFNAME") == "ipvl0"
     # without NLM_F_ACK (RTM_GETNSID is sent so) the one answer ends it
-    [raw] = sock.nlm_request(m.link_get("lo"), m.RTM_GETLINK, m.NLM_F_REQUEST, raw=True)
+    [raw] = sock.nlm_request(m.link_get_bytes("lo"), m.RTM_GETLINK, m.NLM_F_REQUEST)
     assert m.parse_link_bytes(raw, None)["name"] == "lo"
 
 
@@ -261,7 +263,7 @@ def test_real_dumps_parse_alike():
         seen = 0
         for kind, msg_type in (("link", m.RTM_GETLINK), ("addr", m.RTM_GETADDR),
                                ("route", m.RTM_GETROUTE)):
-            for data in sock.nlm_request(m.dump_request(kind), msg_type, m.REQ_DUMP, raw=True):
+            for data in sock.nlm_request(m.dump_request(kind), msg_type, m.REQ_DUMP):
                 assert bytes_view(data) == pyroute2_view(data), data
                 seen += 1
         assert seen >= 3  # at least lo, 127.0.0.1 and a local route
@@ -287,8 +289,8 @@ def test_real_route_dump_is_whole_and_repeatable():
     first)."""
     sock = d.Socket()
     try:
-        first = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP, raw=True)
-        again = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP, raw=True)
+        first = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP)
+        again = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP)
         assert len(first) == len(again) > 0
         assert all(struct.unpack_from("=I", x)[0] == len(x) for x in first)
     finally:
