@@ -9,13 +9,24 @@ namespace with setns(2) in this thread, creating the socket there and coming
 back: no forked helper, and no namespace is ever created by reading (unlike
 pyroute2's IPRoute(netns=...), which creates a missing one).
 
-The socket is a plain NETLINK_ROUTE socket spoken to directly (Socket),
-not pyroute2's IPRoute, whose every request goes through an asyncio event
-loop of its own (a loop and four file descriptors per namespace, and most of
-a request's time). Requests are built and dumps parsed with struct
-(messages.*_bytes), byte for byte what pyroute2's classes encode and decode
-(tested against them); pyroute2 stays the reference and the registry of the
-ipvlan attributes. docs/performance.md has the measurements.
+pyroute2 is the codec: every request is a pyroute2 message (messages.py)
+that pyroute2 encodes, and every reply is decoded by pyroute2's class for it
+before it becomes plain data (messages.parse_*). What is the collection's
+own is the transport, Socket below: a NETLINK_ROUTE socket that frames
+messages by their nlmsghdr, one request at a time. pyroute2's own sockets
+are unfit here, measured natively at 400 namespaces (docs/performance.md):
+0.9's IPRoute runs an asyncio event loop per socket (a loop and four file
+descriptors per namespace, and most of a request's time), and 0.9's
+IPRSocket binds on first use, so one made inside setns() but first used
+outside reads the caller's namespace; 0.7's IPRoute is synchronous but
+differs from 0.9's in how it is made and closed. One small socket behaves
+the same under both.
+
+Reading asks the kernel for less and decodes only what is asked for: the
+socket sets NETLINK_GET_STRICT_CHK, so filtered dumps (one route table, one
+route type) are filtered by the kernel; a route dump is kept as the
+messages' bytes and each route is decoded (once) only when a caller wants
+it, chosen first by its rtmsg fields (messages.route_header).
 
 Reads return plain data (see messages.parse_*); writes take resolved
 arguments and raise KernelError with an actionable message.
@@ -43,45 +54,90 @@ def label(netns):
 
 
 class Session(object):
-    """One netlink socket in one namespace, with the dumps it has read."""
+    """One netlink socket in one namespace, with the dumps it has read.
+
+    A dump is kept as its messages' bytes, each decoded by pyroute2 the
+    first time a caller wants it (and kept decoded): a caller that needs
+    part of a dump (keep=) has the rest skipped by the message's fixed
+    fields, without a decode; a later caller of the whole dump is served
+    from the same read."""
 
     def __init__(self, netns, ipr):
         self.netns = netns
         self.ipr = ipr
-        self._cache = {}
+        self._dumps = {}
         self._nsids = {}
         self._index = {}
 
     # -- transport
     def request(self, msg, msg_type, flags, what, hints=None):
+        """Send `msg` (a pyroute2 message, or encoded_request() bytes);
+        return the replies as bytes."""
         try:
             return self.ipr.nlm_request(msg, msg_type, flags)
         except ext.NetlinkError as exc:
             raise kernel_error("%s: %s" % (label(self.netns), what), exc.code, hints)
 
-    def _dump(self, kind, msg_type, parse):
-        if kind not in self._cache:
-            items = []
-            for data in self.request(m.dump_request(kind), msg_type, m.REQ_DUMP,
-                                     "dump " + kind):
-                item = parse(data, self.netns)
-                if item is not None:
-                    items.append(item)
-            self._cache[kind] = items
-        return self._cache[kind]
+    def _dump(self, key, make, msg_type, what):
+        """The messages of one dump ([bytes, decoded item or NOT_YET] each),
+        read once; `key` names the request, `make()` builds it."""
+        if key not in self._dumps:
+            request = encoded_request(key, make, msg_type, m.REQ_DUMP)
+            self._dumps[key] = [[data, NOT_YET] for data in
+                                self.request(request, msg_type, m.REQ_DUMP, what)]
+        return self._dumps[key]
+
+    def _select(self, dump, cls, parse, keep=None):
+        """The parsed items of `dump`; with `keep`, of the messages whose
+        fields (messages.header) it accepts, the others left undecoded."""
+        found = []
+        for entry in dump:
+            if keep is not None and not keep(m.header(cls, entry[0])):
+                continue
+            if entry[1] is NOT_YET:
+                entry[1] = parse(m.decode(cls, entry[0]), self.netns)
+            if entry[1] is not None:
+                found.append(entry[1])
+        return found
 
     def invalidate(self):
-        self._cache.clear()
+        self._dumps.clear()
 
     # -- reads
     def links(self):
-        return self._dump("link", m.RTM_GETLINK, m.parse_link_bytes)
+        return self._select(self._dump("link", m.link_dump, m.RTM_GETLINK, "dump links"),
+                            ext.ifinfmsg, m.parse_link)
 
-    def addresses(self):
-        return self._dump("addr", m.RTM_GETADDR, m.parse_addr_bytes)
+    def addresses(self, keep=None):
+        """The addresses (parse_addr dicts); with `keep`, only those whose
+        ifaddrmsg fields (family, prefixlen, flags, scope, index) it
+        accepts."""
+        return self._select(self._dump("addr", m.addr_dump, m.RTM_GETADDR, "dump addresses"),
+                            ext.ifaddrmsg, m.parse_addr, keep)
 
-    def routes(self):
-        return self._dump("route", m.RTM_GETROUTE, m.parse_route_bytes)
+    def routes(self, table=None, keep=None):
+        """The routes (parse_route dicts) of every table, or of `table`
+        only; with `keep`, only those whose rtmsg fields (family, table,
+        proto, scope, type, flags, ...) it accepts. Cache clones are left
+        out.
+
+        One route dump per namespace: of the table when only that one is
+        ever asked for, else of all (which serves the tables after)."""
+        if ("route", None) in self._dumps or table is None:
+            dump = self._dump(("route", None), m.route_dump, m.RTM_GETROUTE, "dump routes")
+        else:
+            dump = self._dump(("route", table), lambda: m.route_dump(table), m.RTM_GETROUTE,
+                              "dump routes of table %d" % table)
+
+        def wanted(fields):
+            if fields["flags"] & m.RTM_F_CLONED:
+                return False
+            if table is not None and fields["table"] not in (table, m.RT_TABLE_COMPAT):
+                return False
+            return keep is None or keep(fields)
+
+        found = self._select(dump, ext.rtmsg, m.parse_route, wanted)
+        return found if table is None else [r for r in found if r["table"] == table]
 
     def link(self, name):
         """The link called `name` from the dump, or None."""
@@ -100,7 +156,7 @@ class Session(object):
         """The ifindex of `name` in this namespace: from what was read, else
         asked of the kernel. None (or KernelError ENODEV) when missing."""
         if name not in self._index:
-            link = self.link(name) if "link" in self._cache else self.fetch_link(name)
+            link = self.link(name) if "link" in self._dumps else self.fetch_link(name)
             if link is None:
                 if not required:
                     return None
@@ -116,13 +172,13 @@ class Session(object):
     def fetch_link(self, name):
         """The link called `name` read now (not from the dump), or None."""
         try:
-            reply = self.ipr.nlm_request(m.link_get_bytes(name), m.RTM_GETLINK, m.REQ_ACK)
+            reply = self.ipr.nlm_request(m.link_get(name), m.RTM_GETLINK, m.REQ_ACK)
         except ext.NetlinkError as exc:
             if exc.code == errno.ENODEV:
                 return None
             raise kernel_error("%s: read link %s" % (label(self.netns), name), exc.code)
         for data in reply:
-            link = m.parse_link_bytes(data, self.netns)
+            link = m.parse_link(m.decode(ext.ifinfmsg, data), self.netns)
             if link["name"] is not None:
                 return link
         return None
@@ -131,14 +187,37 @@ class Session(object):
         """The id this namespace gives to the namespace open as `fd`
         (IFLA_LINK_NETNSID values refer to these), or None if unassigned."""
         if key not in self._nsids:
-            reply = self.request(m.nsid_get_bytes(fd), m.RTM_GETNSID, m.NLM_F_REQUEST,
+            reply = self.request(m.nsid_get(fd), m.RTM_GETNSID, m.NLM_F_REQUEST,
                                  "get nsid of %s" % label(key))
-            value = m.parse_nsid_bytes(reply[0]) if reply else None
+            value = m.parse_nsid(m.decode(ext.nsidmsg, reply[0])) if reply else None
             self._nsids[key] = None if value is None or value < 0 else value
         return self._nsids[key]
 
     def close(self):
         self.ipr.close()
+
+
+NOT_YET = object()  # a dumped message not decoded yet
+_ENCODED = {}
+
+
+def encoded_request(key, make, msg_type, flags):
+    """The dump request `key`, built by make() and encoded by pyroute2 once
+    per process (the socket sets each send's sequence number): a run sends
+    the same few dump requests to every namespace."""
+    if key not in _ENCODED:
+        _ENCODED[key] = encode(make(), msg_type, flags)
+    return _ENCODED[key]
+
+
+def encode(msg, msg_type, flags, seq=0):
+    """The pyroute2 message `msg` encoded by pyroute2, as `msg_type` with
+    `flags`, as a bytearray."""
+    header = msg["header"]
+    header["type"], header["flags"] = msg_type, flags
+    header["sequence_number"], header["pid"] = seq, 0
+    msg.encode()
+    return bytearray(msg.data)
 
 
 class Driver(object):
@@ -214,11 +293,14 @@ def raise_fd_limit():
 
 # include/uapi/linux/netlink.h
 NETLINK_ROUTE = 0
+SOL_NETLINK = 270
+NETLINK_GET_STRICT_CHK = 12
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NLM_F_MULTI = 0x2
 NLM_F_DUMP_INTR = 0x10
 _HEADER = struct.Struct("=IHHII")  # nlmsghdr: len, type, flags, seq, pid
+_SEQ_OFFSET = 8
 _ERROR = struct.Struct("=i")
 RCVBUF = 1 << 20
 DUMP_RETRIES = 5
@@ -227,14 +309,17 @@ DUMP_RETRIES = 5
 class Socket(object):
     """A NETLINK_ROUTE socket in the namespace it was created in, one
     request at a time: send, then read that request's replies until its
-    ack, error or end of dump. Requests are the bytes of a message's body
-    (messages.*_bytes), replies the bytes of each message
-    (messages.parse_*_bytes read them).
+    ack, error or end of dump. A request is a pyroute2 message whose
+    nlmsghdr this fills in before pyroute2 encodes it; the replies are the
+    bytes of each message, for pyroute2's classes to decode. struct reads
+    here only the nlmsghdr that frames the messages and the errno of an
+    NLMSG_ERROR.
 
     `sock` is for tests: anything with send(bytes), recv(size) and, for
     the size of the next datagram, recv_into(buffer, 1, MSG_PEEK | MSG_TRUNC)."""
 
     def __init__(self, sock=None):
+        self.strict = False
         if sock is None:
             sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
             try:
@@ -244,23 +329,36 @@ class Socket(object):
             except Exception:
                 sock.close()
                 raise
+            try:
+                # Linux >= 4.20: dump requests are checked, and their header
+                # fields and attributes filter what the kernel sends back.
+                # Older kernels send everything; Session filters again.
+                sock.setsockopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1)
+                self.strict = True
+            except OSError:
+                pass
         self.sock = sock
         self.seq = 0
         self._peek = bytearray(1)
 
-    def nlm_request(self, body, msg_type, flags):
-        """Send `body` (the bytes of a message after nlmsghdr) as `msg_type`
-        with `flags`; return the reply messages (a dump's, a GET's answer;
-        [] for a plain ack) as the bytes of each (nlmsghdr included). Raises
+    def nlm_request(self, msg, msg_type, flags):
+        """Send the pyroute2 message `msg` as `msg_type` with `flags` (or
+        `msg` as encode() made it);
+        return the reply messages (a dump's, a GET's answer; [] for a plain
+        ack) as the bytes of each (nlmsghdr included). Raises
         ext.NetlinkError with the kernel's error code. A dump that the
         kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while
         it was read) is asked again."""
         get = msg_type % 4 == 2  # RTM_GET*
         dump = get and flags & m.NLM_F_DUMP == m.NLM_F_DUMP
+        if isinstance(msg, bytearray):  # encode()d already: a copy to number
+            data = bytearray(msg)
+        else:
+            data = encode(msg, msg_type, flags)
         for _attempt in range(DUMP_RETRIES):
             self.seq += 1
-            self.sock.send(_HEADER.pack(_HEADER.size + len(body), msg_type, flags, self.seq, 0)
-                           + body)
+            struct.pack_into("=I", data, _SEQ_OFFSET, self.seq)
+            self.sock.send(data)
             if not (get or flags & m.NLM_F_ACK):
                 return []  # nothing comes back but an error, unasked for
             replies, interrupted = self._replies(self.seq, dump, flags & m.NLM_F_ACK)

@@ -1,19 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxnet.ipvlan contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Netlink requests and the parsing of replies into plain data.
+"""Netlink requests and replies, through pyroute2's message classes.
 
-Each request exists twice: as a pyroute2 message object (link_new, addr,
-route, ...), the reference that unit tests encode to bytes without a socket
-or root, and as the bytes of its body built with struct (link_new_bytes,
-addr_bytes, route_bytes, ...), byte for byte the same (tests/unit compares
-them), which is what the driver sends. Replies are parsed from bytes with
-struct (parse_*_bytes), to the same plain data that parse_link/parse_addr/
-parse_route give from pyroute2's decoding. pyroute2's encoder and decoder
-cost more than the rest of a module run on large topologies (see
-docs/performance.md). Building the messages here, rather than through
-pyroute2's keyword request filters, keeps the wire format the same on
-pyroute2 0.7 and 0.9.
+Every request is a pyroute2 message (ifinfmsg, with the ipvlan/ipvtap
+extension of pyroute2_ext; ifaddrmsg; rtmsg; nsidmsg) that pyroute2
+encodes (the driver's socket fills in the nlmsghdr and calls encode()), and
+every reply is decoded by the same class (decode()) before parse_* turns it
+into the plain data the engine works on.
+
+Decoding is most of what reading a namespace costs (docs/performance.md),
+so the dump requests ask the kernel for less (link dumps without IPv6
+and VF statistics; route dumps of one table when that is all that is
+needed, a filter that needs NETLINK_GET_STRICT_CHK, which the driver sets), parse_* read the attributes they need in one pass over the message,
+and route_header() lets the driver skip a route by its rtmsg fields
+(table, type, protocol, flags) before pyroute2 decodes its attributes. The
+same messages encode and decode alike on pyroute2 0.7 and 0.9.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,6 +49,7 @@ RTM_NEWNSID, RTM_GETNSID = 88, 90
 IFF_UP = 0x1
 ARPHRD_ETHER = 1
 ARPHRD_LOOPBACK = 772
+RT_TABLE_COMPAT = 252  # rtm_table of a route whose table id is above 255
 RT_TABLE_MAIN = 254
 RT_TABLE_LOCAL = 255
 RT_SCOPE_UNIVERSE = 0
@@ -54,18 +57,12 @@ RT_SCOPE_HOST = 254
 RTPROT_BOOT = 3
 RTN_UNICAST = 1
 RTM_F_CLONED = 0x200
+RTEXT_FILTER_SKIP_STATS = 1 << 3  # link dumps without IPv6 and VF statistics
 
 SCOPES = {"global": 0, "universe": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
 SCOPE_NAMES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
 
 IPVLAN_KINDS = ("ipvlan", "ipvtap")
-
-
-def _msg_classes():
-    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
-    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
-    from pyroute2.netlink.rtnl.rtmsg import rtmsg
-    return ext.ifinfmsg, ifaddrmsg, rtmsg, nsidmsg
 
 
 def family_of(address):
@@ -78,8 +75,7 @@ def family_of(address):
 def link_new(ifname, kind, parent_index, mode, flags, mtu=None, netns_fd=None, up=False):
     """RTM_NEWLINK creating an ipvlan/ipvtap slave. Mode and flags are always
     sent: a missing mode makes the kernel switch the whole port to l3."""
-    ifinfmsg = _msg_classes()[0]
-    msg = ifinfmsg()
+    msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = 0
     msg["flags"] = IFF_UP if up else 0
@@ -107,8 +103,7 @@ def _linkinfo(kind, mode, flags):
 def link_set(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=None,
              netns_fd=None):
     """RTM_NEWLINK changing an existing link. Only what is given is sent."""
-    ifinfmsg = _msg_classes()[0]
-    msg = ifinfmsg()
+    msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = index
     msg["flags"] = IFF_UP if up else 0
@@ -127,8 +122,7 @@ def link_set(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=
 
 
 def link_del(index):
-    ifinfmsg = _msg_classes()[0]
-    msg = ifinfmsg()
+    msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = index
     msg["attrs"] = []
@@ -136,8 +130,7 @@ def link_del(index):
 
 
 def link_get(ifname):
-    ifinfmsg = _msg_classes()[0]
-    msg = ifinfmsg()
+    msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = 0
     msg["attrs"] = [("IFLA_IFNAME", ifname)]
@@ -156,8 +149,7 @@ def addr_scope(interface):
 def addr(index, interface):
     """RTM_NEWADDR/RTM_DELADDR for an ipaddress.IPv4/6Interface, as
     'ip addr add ADDR/PREFIX dev DEV' sends it (no broadcast)."""
-    ifaddrmsg = _msg_classes()[1]
-    msg = ifaddrmsg()
+    msg = ext.ifaddrmsg()
     msg["family"] = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
     msg["prefixlen"] = interface.network.prefixlen
     msg["flags"] = 0
@@ -173,9 +165,8 @@ def route(spec, oif=None):
     dst (ip_network), gateway, metric, table, src, scope, and optionally
     proto (default RTPROT_BOOT, as 'ip route add'; 0 matches any protocol
     in a delete, as 'ip route del' sends it)."""
-    rtmsg = _msg_classes()[2]
     dst = spec["dst"]
-    msg = rtmsg()
+    msg = ext.rtmsg()
     msg["family"] = socket.AF_INET6 if dst.version == 6 else socket.AF_INET
     msg["dst_len"] = dst.prefixlen
     msg["src_len"] = 0
@@ -204,149 +195,107 @@ def route(spec, oif=None):
 
 
 def nsid_get(fd):
-    nsidmsg = _msg_classes()[3]
-    msg = nsidmsg()
+    msg = ext.nsidmsg()
     msg["attrs"] = [("NETNSA_FD", fd)]
     return msg
 
 
-def dump_request(kind):
-    """The body of a dump request for 'link', 'addr' or 'route' (every
-    family), as bytes: the zeroed ifinfomsg, ifaddrmsg or rtmsg that
-    'ip link/addr/route show' sends, without building a pyroute2 message."""
-    return b"\0" * {"link": 16, "addr": 8, "route": 12}[kind]
+def link_dump():
+    """RTM_GETLINK with NLM_F_DUMP: every link, without the per-family
+    (IPv6) and VF statistics, which nothing here reads (a quarter of a
+    veth's message)."""
+    msg = ext.ifinfmsg()
+    msg["family"] = socket.AF_UNSPEC
+    msg["attrs"] = [("IFLA_EXT_MASK", RTEXT_FILTER_SKIP_STATS)]
+    return msg
 
 
-# ------------------------------------------------ the same, built with struct
-# What the driver sends: the bodies (after nlmsghdr) of the messages above,
-# byte for byte what pyroute2 encodes for them (tests/unit test_netlink_io
-# compares the two), built without pyroute2's encoder, which costs more than
-# the rest of a request (measured in the lab VM: see docs/performance.md).
-
-_NLA_HDR = struct.Struct("=HH")
+def addr_dump():
+    """RTM_GETADDR with NLM_F_DUMP: the addresses of every family."""
+    msg = ext.ifaddrmsg()
+    msg["family"] = socket.AF_UNSPEC
+    return msg
 
 
-def _nla(kind, payload):
-    length = 4 + len(payload)
-    return _NLA_HDR.pack(length, kind) + payload + b"\0" * (-length % 4)
+def route_dump(table=None):
+    """RTM_GETROUTE with NLM_F_DUMP, of every family, of one table when
+    given (on a strict-checking socket the kernel leaves the others out)."""
+    msg = ext.rtmsg()
+    msg["family"] = socket.AF_UNSPEC
+    attrs = []
+    if table is not None:
+        msg["table"] = table if table < 256 else 0
+        attrs.append(("RTA_TABLE", table))
+    msg["attrs"] = attrs
+    return msg
 
 
-def _nla_u32(kind, value):
-    return _nla(kind, struct.pack("=I", value))
+# A message's fixed fields (struct rtmsg, ifaddrmsg: pyroute2's declaration
+# of them, cls.fields), read without decoding its attributes, so that what
+# nobody asked for is skipped before pyroute2 decodes it.
+NLMSG_HDRLEN = 16
+_FIELDS = {}
 
 
-def _nla_text(kind, text):
-    return _nla(kind, text.encode("utf-8") + b"\0")
-
-
-def _nla_ip(kind, family, address):
-    return _nla(kind, socket.inet_pton(family, str(address)))
-
-
-def _linkinfo_bytes(kind, mode, flags):
-    data = (_nla(1, struct.pack("=H", ext.IPVLAN_MODES[mode]))
-            + _nla(2, struct.pack("=H", ext.IPVLAN_FLAGS[flags])))
-    return _nla(18, _nla_text(1, kind) + _nla(2, data))  # IFLA_LINKINFO: KIND, DATA
-
-
-def _ifinfo(index, flags, change):
-    return struct.pack("=BxHiII", socket.AF_UNSPEC, 0, index, flags, change)
-
-
-def link_new_bytes(ifname, kind, parent_index, mode, flags, mtu=None, netns_fd=None, up=False):
-    """link_new() as bytes."""
-    body = _ifinfo(0, IFF_UP if up else 0, IFF_UP if up else 0)
-    body += _nla_text(3, ifname) + _nla_u32(5, parent_index)  # IFLA_IFNAME, IFLA_LINK
-    if mtu is not None:
-        body += _nla_u32(4, mtu)  # IFLA_MTU
-    if netns_fd is not None:
-        body += _nla_u32(28, netns_fd)  # IFLA_NET_NS_FD
-    return body + _linkinfo_bytes(kind, mode, flags)
-
-
-def link_set_bytes(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=None,
-                   netns_fd=None):
-    """link_set() as bytes."""
-    body = _ifinfo(index, IFF_UP if up else 0, IFF_UP if up is not None else 0)
-    if ifname is not None:
-        body += _nla_text(3, ifname)
-    if mtu is not None:
-        body += _nla_u32(4, mtu)
-    if netns_fd is not None:
-        body += _nla_u32(28, netns_fd)
-    if mode is not None:
-        body += _linkinfo_bytes(kind, mode, flags)
-    return body
-
-
-def link_del_bytes(index):
-    return _ifinfo(index, 0, 0)
-
-
-def link_get_bytes(ifname):
-    return _ifinfo(0, 0, 0) + _nla_text(3, ifname)
-
-
-def addr_bytes(index, interface):
-    """addr() as bytes."""
-    family = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
-    body = struct.pack("=BBBBI", family, interface.network.prefixlen, 0, addr_scope(interface),
-                       index)
-    return body + _nla_ip(2, family, interface.ip) + _nla_ip(1, family, interface.ip)
-
-
-def route_bytes(spec, oif=None):
-    """route() as bytes."""
-    dst = spec["dst"]
-    family = socket.AF_INET6 if dst.version == 6 else socket.AF_INET
-    table = spec.get("table", RT_TABLE_MAIN)
-    scope = spec.get("scope")
-    if scope is None:
-        scope = "global" if spec.get("gateway") else "link"
-    body = struct.pack("=BBBBBBBBI", family, dst.prefixlen, 0, 0, table if table < 256 else 0,
-                       spec.get("proto", RTPROT_BOOT), SCOPES[scope], RTN_UNICAST, 0)
-    body += _nla_u32(15, table)  # RTA_TABLE
-    if dst.prefixlen:
-        body += _nla_ip(1, family, dst.network_address)  # RTA_DST
-    if spec.get("gateway"):
-        body += _nla_ip(5, family, spec["gateway"])  # RTA_GATEWAY
-    if oif is not None:
-        body += _nla_u32(4, oif)  # RTA_OIF
-    if spec.get("metric"):
-        body += _nla_u32(6, spec["metric"])  # RTA_PRIORITY
-    if spec.get("src"):
-        body += _nla_ip(7, family, spec["src"])  # RTA_PREFSRC
-    return body
-
-
-def nsid_get_bytes(fd):
-    return struct.pack("=Bxxx", socket.AF_UNSPEC) + _nla_u32(3, fd)  # NETNSA_FD
+def header(cls, data):
+    """The fields of the pyroute2 class `cls` (rtmsg, ifaddrmsg) of one
+    message in `data` (nlmsghdr included), as a dict: for rtmsg family,
+    dst_len, src_len, tos, table (RT_TABLE_COMPAT for ids above 255), proto,
+    scope, type, flags; for ifaddrmsg family, prefixlen, flags, scope,
+    index."""
+    layout = _FIELDS.get(cls)
+    if layout is None:
+        layout = _FIELDS[cls] = (tuple(name for name, _ in cls.fields),
+                                 struct.Struct("=" + "".join(fmt for _, fmt in cls.fields)))
+    return dict(zip(layout[0], layout[1].unpack_from(data, NLMSG_HDRLEN)))
 
 
 # ------------------------------------------------------------------ parsing
 
+_LINK_ATTRS = frozenset(("IFLA_IFNAME", "IFLA_MTU", "IFLA_ADDRESS", "IFLA_MASTER", "IFLA_LINK",
+                         "IFLA_LINK_NETNSID", "IFLA_LINKINFO"))
+_ADDR_ATTRS = frozenset(("IFA_LOCAL", "IFA_ADDRESS"))
+_ROUTE_ATTRS = frozenset(("RTA_DST", "RTA_TABLE", "RTA_PRIORITY", "RTA_GATEWAY", "RTA_OIF",
+                          "RTA_PREFSRC", "RTA_MULTIPATH"))
 
-def _attr(msg, name, default=None):
-    value = msg.get_attr(name)
-    return default if value is None else value
+
+def attrs(msg, wanted):
+    """{name: value} of the first attribute of each name in `wanted`, read
+    in one pass (get_attr() walks the whole list once per name); pyroute2
+    decodes only the values taken."""
+    found = {}
+    for item in msg["attrs"]:
+        name = item[0]
+        if name in wanted and name not in found:
+            found[name] = item[1]
+    return found
+
+
+def decode(cls, data):
+    """The message of pyroute2 class `cls` in `data` (one netlink message,
+    nlmsghdr included), decoded."""
+    msg = cls(data)
+    msg.decode()
+    return msg
 
 
 def parse_link(msg, netns):
     """An ifinfmsg as plain data."""
-    info = msg.get_attr("IFLA_LINKINFO")
+    a = attrs(msg, _LINK_ATTRS)
+    info = a.get("IFLA_LINKINFO")
     kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
     link = {
         "netns": netns,
-        "name": msg.get_attr("IFLA_IFNAME"),
+        "name": a.get("IFLA_IFNAME"),
         "ifindex": msg["index"],
         "kind": kind,
         "type": msg["ifi_type"],
         "up": bool(msg["flags"] & IFF_UP),
-        "mtu": msg.get_attr("IFLA_MTU"),
-        "mac": msg.get_attr("IFLA_ADDRESS"),
-        "master_index": msg.get_attr("IFLA_MASTER"),
-        "parent_index": msg.get_attr("IFLA_LINK"),
-        "parent_nsid": msg.get_attr("IFLA_LINK_NETNSID"),
+        "mtu": a.get("IFLA_MTU"),
+        "mac": a.get("IFLA_ADDRESS"),
+        "master_index": a.get("IFLA_MASTER"),
+        "parent_index": a.get("IFLA_LINK"),
+        "parent_nsid": a.get("IFLA_LINK_NETNSID"),
     }
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
@@ -365,8 +314,10 @@ def parse_link(msg, netns):
 
 
 def parse_addr(msg, netns):
+    """An ifaddrmsg as plain data."""
+    a = attrs(msg, _ADDR_ATTRS)
     family = 6 if msg["family"] == socket.AF_INET6 else 4
-    address = msg.get_attr("IFA_LOCAL") or msg.get_attr("IFA_ADDRESS")
+    address = a.get("IFA_LOCAL") or a.get("IFA_ADDRESS")
     return {
         "netns": netns,
         "ifindex": msg["index"],
@@ -377,180 +328,33 @@ def parse_addr(msg, netns):
 
 
 def parse_route(msg, netns):
-    """A route as plain data; None for cache clones and multipath routes
-    (which this collection does not manage)."""
+    """A route as plain data; None for cache clones."""
     if msg["flags"] & RTM_F_CLONED:
         return None
+    a = attrs(msg, _ROUTE_ATTRS)
     family = 6 if msg["family"] == socket.AF_INET6 else 4
-    dst = msg.get_attr("RTA_DST") or ("::" if family == 6 else "0.0.0.0")
-    table = msg.get_attr("RTA_TABLE") or msg["table"]
+    dst = a.get("RTA_DST") or ("::" if family == 6 else "0.0.0.0")
+    metric = a.get("RTA_PRIORITY")
     return {
         "netns": netns,
         "family": family,
-        "table": table,
+        "table": a.get("RTA_TABLE") or msg["table"],
         "dst": "%s/%d" % (dst, msg["dst_len"]),
-        "metric": _attr(msg, "RTA_PRIORITY", 0),
-        "gateway": msg.get_attr("RTA_GATEWAY"),
-        "oif": msg.get_attr("RTA_OIF"),
-        "src": msg.get_attr("RTA_PREFSRC"),
+        "metric": 0 if metric is None else metric,
+        "gateway": a.get("RTA_GATEWAY"),
+        "oif": a.get("RTA_OIF"),
+        "src": a.get("RTA_PREFSRC"),
         "scope": SCOPE_NAMES.get(msg["scope"], msg["scope"]),
         "type": msg["type"],
         "proto": msg["proto"],
-        "multipath": msg.get_attr("RTA_MULTIPATH") is not None,
+        "multipath": "RTA_MULTIPATH" in a,
     }
 
 
-# --------------------------------------------------- parsing without pyroute2
-# The same plain data as parse_link/parse_addr/parse_route, read from the
-# bytes of one netlink message (nlmsghdr included) with struct: what reading
-# a namespace costs is mostly decoding its dumps, and pyroute2 builds a tree
-# of objects for every attribute of every message (measured in the lab VM:
-# see docs/performance.md). Attribute types are those of
-# include/uapi/linux/if_link.h, if_addr.h and rtnetlink.h.
-
-_NLA = struct.Struct("=HH")
-_U16 = struct.Struct("=H")
-_U32 = struct.Struct("=I")
-_I32 = struct.Struct("=i")
-_IFINFO = struct.Struct("=BxHiII")  # family, type, index, flags, change
-_IFADDR = struct.Struct("=BBBBI")  # family, prefixlen, flags, scope, index
-_RTMSG = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table,
-#                                       protocol, scope, type, flags
-_NLMSGHDR = 16
-NLA_TYPE_MASK = 0x3FFF  # without NLA_F_NESTED and NLA_F_NET_BYTEORDER
-
-IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER = 1, 3, 4, 5, 10
-IFLA_LINKINFO, IFLA_LINK_NETNSID = 18, 37
-IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
-IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS = 1, 2
-IFA_ADDRESS, IFA_LOCAL = 1, 2
-RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC = 1, 4, 5, 6, 7
-RTA_MULTIPATH, RTA_TABLE = 9, 15
-
-
-def _nlas(data, offset, end):
-    """{attribute type: (start, end) of its payload}; the first of a type
-    wins, as with pyroute2's get_attr."""
-    found = {}
-    while offset + 4 <= end:
-        length, kind = _NLA.unpack_from(data, offset)
-        if length < 4 or offset + length > end:
-            break
-        found.setdefault(kind & NLA_TYPE_MASK, (offset + 4, offset + length))
-        offset += (length + 3) & ~3
-    return found
-
-
-def _end(data):
-    return min(len(data), _U32.unpack_from(data, 0)[0])
-
-
-def _u32(data, span):
-    return None if span is None or span[1] - span[0] < 4 else _U32.unpack_from(data, span[0])[0]
-
-
-def _text(data, span):
-    if span is None:
-        return None
-    raw = data[span[0]:span[1]].split(b"\0", 1)[0]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw
-
-
-def _ip(data, span, family):
-    if span is None:
-        return None
-    raw = data[span[0]:span[1]]
-    if family not in (socket.AF_INET, socket.AF_INET6):
-        family = socket.AF_INET6 if len(raw) > 8 else socket.AF_INET
-    return socket.inet_ntop(family, raw)
-
-
-def parse_link_bytes(data, netns):
-    """parse_link() of an RTM_NEWLINK message given as bytes."""
-    ifi_type, index, flags = _IFINFO.unpack_from(data, _NLMSGHDR)[1:4]
-    nlas = _nlas(data, _NLMSGHDR + _IFINFO.size, _end(data))
-    info = nlas.get(IFLA_LINKINFO)
-    info_nlas = _nlas(data, info[0], info[1]) if info is not None else {}
-    kind = _text(data, info_nlas.get(IFLA_INFO_KIND))
-    mac = nlas.get(IFLA_ADDRESS)
-    nsid = nlas.get(IFLA_LINK_NETNSID)
-    link = {
-        "netns": netns,
-        "name": _text(data, nlas.get(IFLA_IFNAME)),
-        "ifindex": index,
-        "kind": kind,
-        "type": ifi_type,
-        "up": bool(flags & IFF_UP),
-        "mtu": _u32(data, nlas.get(IFLA_MTU)),
-        # pyroute2's l2addr: six bytes, whatever the attribute's length
-        "mac": None if mac is None else ":".join("%02x" % b for b in
-                                                 bytearray(data[mac[0]:mac[0] + 6])),
-        "master_index": _u32(data, nlas.get(IFLA_MASTER)),
-        "parent_index": _u32(data, nlas.get(IFLA_LINK)),
-        "parent_nsid": None if nsid is None else _I32.unpack_from(data, nsid[0])[0],
-    }
-    if kind in IPVLAN_KINDS:
-        if link["parent_index"] is None and link["parent_nsid"] is not None:
-            link["parent_index"] = link["ifindex"]  # see parse_link
-        mode = flags = None
-        span = info_nlas.get(IFLA_INFO_DATA)
-        if span is not None:
-            data_nlas = _nlas(data, span[0], span[1])
-            mode, flags = [None if data_nlas.get(k) is None or
-                           data_nlas[k][1] - data_nlas[k][0] < 2
-                           else _U16.unpack_from(data, data_nlas[k][0])[0]
-                           for k in (IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS)]
-        link["mode"] = ext.IPVLAN_MODE_NAMES.get(mode, mode)
-        link["flags"] = ext.IPVLAN_FLAG_NAMES.get(flags or 0, flags)
-    return link
-
-
-def parse_addr_bytes(data, netns):
-    """parse_addr() of an RTM_NEWADDR message given as bytes."""
-    family, prefixlen, _flags, scope, index = _IFADDR.unpack_from(data, _NLMSGHDR)
-    nlas = _nlas(data, _NLMSGHDR + _IFADDR.size, _end(data))
-    # pyroute2's ipaddr: the family follows the attribute's length
-    address = _ip(data, nlas.get(IFA_LOCAL), None) or _ip(data, nlas.get(IFA_ADDRESS), None)
-    return {
-        "netns": netns,
-        "ifindex": index,
-        "family": 6 if family == socket.AF_INET6 else 4,
-        "address": "%s/%d" % (address, prefixlen),
-        "scope": SCOPE_NAMES.get(scope, scope),
-    }
-
-
-def parse_route_bytes(data, netns):
-    """parse_route() of an RTM_NEWROUTE message given as bytes."""
-    (family, dst_len, _src_len, _tos, table, proto, scope, kind,
-     flags) = _RTMSG.unpack_from(data, _NLMSGHDR)
-    if flags & RTM_F_CLONED:
-        return None
-    nlas = _nlas(data, _NLMSGHDR + _RTMSG.size, _end(data))
-    version = 6 if family == socket.AF_INET6 else 4
-    dst = _ip(data, nlas.get(RTA_DST), family) or ("::" if version == 6 else "0.0.0.0")
-    metric = _u32(data, nlas.get(RTA_PRIORITY))
-    return {
-        "netns": netns,
-        "family": version,
-        "table": _u32(data, nlas.get(RTA_TABLE)) or table,
-        "dst": "%s/%d" % (dst, dst_len),
-        "metric": 0 if metric is None else metric,
-        "gateway": _ip(data, nlas.get(RTA_GATEWAY), family),
-        "oif": _u32(data, nlas.get(RTA_OIF)),
-        "src": _ip(data, nlas.get(RTA_PREFSRC), family),
-        "scope": SCOPE_NAMES.get(scope, scope),
-        "type": kind,
-        "proto": proto,
-        "multipath": RTA_MULTIPATH in nlas,
-    }
-
-
-def parse_nsid_bytes(data):
+def parse_nsid(msg):
     """NETNSA_NSID of an RTM_NEWNSID reply as a signed number (-1: none
-    assigned), or None without one."""
-    span = _nlas(data, _NLMSGHDR + 4, _end(data)).get(1)  # after rtgenmsg
-    return None if span is None else _I32.unpack_from(data, span[0])[0]
+    assigned; pyroute2 declares it unsigned), or None without one."""
+    value = msg.get_attr("NETNSA_NSID")
+    if value is None:
+        return None
+    return value - (1 << 32) if value >= 1 << 31 else value

@@ -134,14 +134,14 @@ def _link_add(driver, op):
             # Kernels before 2025 check the new name in the source namespace:
             # create under a temporary name, rename inside the target (as CNI).
             final, name = name, "ipvt" + binascii.hexlify(os.urandom(5)).decode()
-    msg = m.link_new_bytes(name, a["kind"], parent, a["mode"], a["flags"], mtu=a.get("mtu"),
-                           netns_fd=target_fd, up=a.get("up", False) and final is None)
+    msg = m.link_new(name, a["kind"], parent, a["mode"], a["flags"], mtu=a.get("mtu"),
+                     netns_fd=target_fd, up=a.get("up", False) and final is None)
     source.request(msg, m.RTM_NEWLINK, m.REQ_CREATE, op.text, _LINK_HINTS)
     target = driver.session(a["target_netns"])
     target.forget_name(name)
     if final is not None:
         index = target.index_of(name)
-        target.request(m.link_set_bytes(index, ifname=final, up=a.get("up", False) or None),
+        target.request(m.link_set(index, ifname=final, up=a.get("up", False) or None),
                        m.RTM_NEWLINK, m.REQ_ACK, op.text, _LINK_HINTS)
         target.forget_name(name)
         target.forget_name(final)
@@ -153,9 +153,9 @@ def _link_set(driver, op):
     session = driver.session(op.netns)
     index = session.index_of(a["name"])
     to_netns = a.get("to_netns", op.netns)
-    msg = m.link_set_bytes(index, kind=a.get("kind"), mode=a.get("mode"), flags=a.get("flags"),
-                           mtu=a.get("mtu"), up=a.get("up"),
-                           netns_fd=driver.fd(to_netns) if to_netns != op.netns else None)
+    msg = m.link_set(index, kind=a.get("kind"), mode=a.get("mode"), flags=a.get("flags"),
+                     mtu=a.get("mtu"), up=a.get("up"),
+                     netns_fd=driver.fd(to_netns) if to_netns != op.netns else None)
     session.request(msg, m.RTM_NEWLINK, m.REQ_ACK, op.text, _LINK_HINTS)
     session.forget_name(a["name"])
     session.invalidate()
@@ -168,7 +168,7 @@ def _link_del(driver, op):
     session = driver.session(op.netns)
     index = session.index_of(op.args["name"], required=False)
     if index is not None:
-        session.request(m.link_del_bytes(index), m.RTM_DELLINK, m.REQ_ACK, op.text)
+        session.request(m.link_del(index), m.RTM_DELLINK, m.REQ_ACK, op.text)
     session.forget_name(op.args["name"])
     session.invalidate()
 
@@ -185,7 +185,7 @@ _ADDR_HINTS = {
 def _addr(driver, op, msg_type, flags):
     session = driver.session(op.netns)
     index = session.index_of(op.args["dev"])
-    session.request(m.addr_bytes(index, op.args["address"]), msg_type, flags, op.text, _ADDR_HINTS)
+    session.request(m.addr(index, op.args["address"]), msg_type, flags, op.text, _ADDR_HINTS)
     session.invalidate()
 
 
@@ -222,7 +222,7 @@ def _route(driver, op, msg_type, flags):
     session = driver.session(op.netns)
     spec = op.args["route"]
     oif = session.index_of(spec["dev"]) if spec.get("dev") else None
-    session.request(m.route_bytes(spec, oif), msg_type, flags, op.text, _ROUTE_HINTS)
+    session.request(m.route(spec, oif), msg_type, flags, op.text, _ROUTE_HINTS)
     session.invalidate()
 
 

@@ -55,8 +55,18 @@ def gather(driver, namespaces=None, warn=None):
     dumps = {}
     for netns in looked_in:
         session = driver.session(netns)
-        dumps[netns] = {"links": session.links(), "addresses": session.addresses(),
-                        "routes": session.routes()}
+        links = session.links()
+        # Addresses and routes are reported for slaves (and the loopback of
+        # their namespace) only, and routes only when configured: nothing
+        # else of them is decoded, nor read in a namespace without slaves.
+        wanted = set(x["ifindex"] for x in links
+                     if x["kind"] in m.IPVLAN_KINDS or x["type"] == m.ARPHRD_LOOPBACK)
+        slaves = any(x["kind"] in m.IPVLAN_KINDS for x in links)
+        dumps[netns] = {
+            "links": links,
+            "addresses": session.addresses(keep=lambda f, w=wanted: f["index"] in w) if slaves else [],
+            "routes": session.routes(keep=is_configured_route) if slaves else [],
+        }
     masters = {}
     for netns in looked_in:
         for link in dumps[netns]["links"]:

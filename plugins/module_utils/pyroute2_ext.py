@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxnet.ipvlan contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one place that imports pyroute2, checks its version, and teaches it
-the ipvlan/ipvtap attributes it lacks.
+"""The one place that imports pyroute2, checks that it is usable, and
+teaches it the ipvlan/ipvtap attributes it lacks.
 
 Stock pyroute2 (0.7 and 0.9) knows only IFLA_IPVLAN_MODE for kind 'ipvlan'
 and nothing for 'ipvtap': IFLA_IPVLAN_FLAGS is silently dropped when
@@ -20,18 +20,19 @@ MIN_VERSION = (0, 7, 2)
 
 try:
     import pyroute2
-    # IPRoute and NetlinkError are used by the driver through this module
-    from pyroute2 import IPRoute  # pylint: disable=unused-import
     from pyroute2.netlink import nla
+    # the message classes and NetlinkError are used through this module
     from pyroute2.netlink.exceptions import NetlinkError  # pylint: disable=unused-import
+    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg  # pylint: disable=unused-import
     from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg  # pylint: disable=unused-import
+    from pyroute2.netlink.rtnl.rtmsg import rtmsg  # pylint: disable=unused-import
     HAS_PYROUTE2 = True
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised on nodes without pyroute2
     HAS_PYROUTE2 = False
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
-    IPRoute = None
-    ifinfmsg = None
+    ifinfmsg = ifaddrmsg = rtmsg = nsidmsg = None
 
     class NetlinkError(Exception):  # type: ignore[no-redef]
         """Stand-in so `except NetlinkError` works without pyroute2."""
@@ -62,29 +63,71 @@ class ipvlan_data(nla):
     )
 
 
-def version():
-    """pyroute2's version as a tuple of ints ((0, 0, 0) if unknown)."""
-    text = getattr(pyroute2, "__version__", "0") if HAS_PYROUTE2 else "0"
+def parse_version(text):
+    """'0.7.2', '0.9.7.post1', ... as a tuple of three ints; None when `text`
+    names no version (Debian 12's python3-pyroute2 0.7.2-2 has
+    pyroute2.__version__ == 'unknown': it ships no config/version.py)."""
     parts = []
-    for piece in str(text).split("."):
+    for piece in str(text).split(".")[:3]:
         digits = ""
         for char in piece:
             if not char.isdigit():
                 break
             digits += char
-        parts.append(int(digits or 0))
+        if not digits:
+            break
+        parts.append(int(digits))
+    if not parts:
+        return None
     return tuple((parts + [0, 0, 0])[:3])
 
 
+def version():
+    """The installed pyroute2's version as a tuple of ints, or None when
+    neither the package nor its metadata says.
+
+    pyroute2.__version__ first (it belongs to the code that was imported);
+    if that is no version, the installed distribution's metadata
+    (importlib.metadata, Python 3.8+), which Debian's package has."""
+    if not HAS_PYROUTE2:
+        return None
+    found = parse_version(getattr(pyroute2, "__version__", ""))
+    if found is not None:
+        return found
+    try:
+        from importlib import metadata
+        return parse_version(metadata.version("pyroute2"))
+    except Exception:  # no importlib.metadata (Python < 3.8), no metadata
+        return None
+
+
+def missing_features():
+    """What this collection uses of pyroute2 and the imported one lacks."""
+    missing = []
+    if not hasattr(getattr(ifinfmsg, "ifinfo", None), "register_link_kind"):
+        missing.append("ifinfmsg.ifinfo.register_link_kind")
+    for cls in (ifinfmsg, ifaddrmsg, rtmsg, nsidmsg):
+        if not (hasattr(cls, "encode") and hasattr(cls, "decode") and hasattr(cls, "fields")):
+            missing.append(cls.__name__)
+    return missing
+
+
 def version_problem():
-    """None when the installed pyroute2 is usable, else a message."""
+    """None when the installed pyroute2 is usable, else a message.
+
+    Too old is a known version below MIN_VERSION, or the lack of a feature
+    the code uses. An unknown version with every feature present is usable:
+    a usable pyroute2 is never called too old."""
     if not HAS_PYROUTE2:
         return None
     found = version()
-    if found < MIN_VERSION:
-        return ("pyroute2 %s is too old; linuxnet.ipvlan needs >= %s "
+    missing = missing_features()
+    if (found is not None and found < MIN_VERSION) or missing:
+        shown = "(version unknown)" if found is None else ".".join(map(str, found))
+        return ("pyroute2 %s is too old; linuxnet.ipvlan needs >= %s%s "
                 "(Debian 12's python3-pyroute2 or 'pip install pyroute2')"
-                % (".".join(map(str, found)), ".".join(map(str, MIN_VERSION))))
+                % (shown, ".".join(map(str, MIN_VERSION)),
+                   "" if not missing else ": it lacks " + ", ".join(missing)))
     return None
 
 

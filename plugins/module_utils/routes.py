@@ -294,14 +294,14 @@ def engine(driver, p, check_mode):
                                          "takes only a local address as preferred source"
                                   % (spec["src"], label(netns)))
 
-    have = name_routes(session.routes(), links)
+    have = name_routes(session.routes(spec["table"]), links)
     before = [r for r in find_route(spec, have) if state == "present" or matches(spec, r)]
     plan = plan_route(netns, spec, have, state)
     commands = converge(driver, plan, check_mode)
     if state == "absent":
         after = {}
     elif plan and not check_mode:
-        found = find_route(spec, name_routes(session.routes(), links))
+        found = find_route(spec, name_routes(session.routes(spec["table"]), links))
         after = describe(found[0]) if found else {}
     elif plan:
         after = predicted(spec)

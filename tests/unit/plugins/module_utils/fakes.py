@@ -17,6 +17,19 @@ def link(name, netns=None, ifindex=1, kind=None, mode=None, flags=None, parent_i
     return item
 
 
+def addr_fields(item):
+    """The ifaddrmsg fields the kernel would send with an address dict."""
+    return {"family": 10 if item.get("family") == 6 else 2, "prefixlen": 0, "flags": 0,
+            "scope": 0, "index": item["ifindex"]}
+
+
+def route_fields(item):
+    """The rtmsg fields the kernel would send with a route dict."""
+    table = item.get("table", 254)
+    return {"family": 10 if item.get("family") == 6 else 2, "table": table if table < 256 else 252,
+            "proto": item.get("proto", 3), "type": item.get("type", 1), "scope": 0, "flags": 0}
+
+
 class FakeSession(object):
     def __init__(self, netns, links=(), addresses=(), routes=(), nsids=None):
         self.netns = netns
@@ -28,11 +41,14 @@ class FakeSession(object):
     def links(self):
         return self._links
 
-    def addresses(self):
-        return self._addresses
+    def addresses(self, keep=None):
+        """As driver.Session.addresses: `keep` sees the ifaddrmsg fields."""
+        return [a for a in self._addresses if keep is None or keep(addr_fields(a))]
 
-    def routes(self):
-        return self._routes
+    def routes(self, table=None, keep=None):
+        """As driver.Session.routes: `keep` sees the rtmsg fields."""
+        return [r for r in self._routes if (table is None or r["table"] == table)
+                and (keep is None or keep(route_fields(r)))]
 
     def link(self, name):
         return next((x for x in self._links if x["name"] == name), None)

@@ -1,11 +1,13 @@
-"""The driver's own netlink transport (driver.Socket) and the struct-based
-parsers of dump messages (messages.parse_*_bytes): the parsers give exactly
-what parse_link/parse_addr/parse_route give from pyroute2's decoding of the
-same bytes, and the socket reads a request's replies to its ack, error or
-end of dump. Needs no root: a fake socket, and read-only dumps of this
-process's own namespace."""
+"""The netlink layer below the engine: requests built by pyroute2's message
+classes (messages.*), replies decoded by them into plain data
+(messages.parse_*), and the driver's transport (driver.Socket, which frames
+messages by their nlmsghdr) and sessions (driver.Session: one read of each
+dump, messages skipped by their fixed fields before a decode). Needs no
+root: a fake socket, and read-only dumps of this process's own namespace.
+Runs with every pyroute2 `make pyroute2-matrix` puts on the path."""
 
 import errno
+import ipaddress
 import socket
 import struct
 
@@ -14,6 +16,7 @@ import pytest
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import driver as d
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
 
 
 @pytest.fixture(autouse=True)
@@ -21,39 +24,36 @@ def registered():
     ext.register()
 
 
-def encoded(cls, msg_type, fields, attrs, flags=0):
+def encoded(cls, msg_type, fields, attrs, flags=0, seq=1):
+    """A reply as the kernel would send it, encoded by pyroute2."""
     msg = cls()
     for key, value in fields.items():
         msg[key] = value
     msg["attrs"] = attrs
-    msg["header"]["type"] = msg_type
-    msg["header"]["flags"] = flags
-    msg["header"]["sequence_number"] = 1
-    msg["header"]["pid"] = 0
-    msg.encode()
-    return bytes(msg.data)
+    return bytes(d.encode(msg, msg_type, flags, seq))
 
 
-def pyroute2_view(data):
-    """parse_* of pyroute2's decoding of `data`."""
-    kind = struct.unpack_from("=H", data, 4)[0]
-    ifinfmsg, ifaddrmsg, rtmsg = m._msg_classes()[:3]
-    cls, parse = {m.RTM_NEWLINK: (ifinfmsg, m.parse_link), m.RTM_NEWADDR: (ifaddrmsg, m.parse_addr),
-                  m.RTM_NEWROUTE: (rtmsg, m.parse_route)}[kind]
-    msg = cls(data)
-    msg.decode()
-    return parse(msg, "ns0")
+def nlas(data):
+    """The netlink attributes in `data`: [(type, payload)], a walker of the
+    test's own (the reference the messages are checked against)."""
+    out = []
+    while len(data) >= 4:
+        length, kind = struct.unpack_from("=HH", data)
+        out.append((kind & 0x3FFF, bytes(data[4:length])))
+        data = data[(length + 3) & ~3:]
+    return out
 
 
-def bytes_view(data):
-    kind = struct.unpack_from("=H", data, 4)[0]
-    parse = {m.RTM_NEWLINK: m.parse_link_bytes, m.RTM_NEWADDR: m.parse_addr_bytes,
-             m.RTM_NEWROUTE: m.parse_route_bytes}[kind]
-    return parse(data, "ns0")
+def wire(msg, size):
+    """(the fixed part after nlmsghdr, {attribute type: payload}) of the
+    request `msg` as pyroute2 encodes it; `size` is its fixed part's."""
+    data = d.encode(msg, 0, 0)
+    assert struct.unpack_from("=I", data)[0] == len(data)
+    return bytes(data[16:16 + size]), dict(nlas(data[16 + size:]))
 
 
 def link_msg(attrs, index=5, flags=1, ifi_type=1):
-    return encoded(m._msg_classes()[0], m.RTM_NEWLINK,
+    return encoded(ext.ifinfmsg, m.RTM_NEWLINK,
                    {"family": 0, "index": index, "flags": flags, "change": 0, "ifi_type": ifi_type},
                    attrs)
 
@@ -80,17 +80,22 @@ LINKS = [
 ]
 
 
-@pytest.mark.parametrize("attrs", LINKS)
-@pytest.mark.parametrize("flags", [0, 1])
-def test_link_bytes_match_pyroute2(attrs, flags):
-    data = link_msg(attrs, flags=flags)
-    assert bytes_view(data) == pyroute2_view(data)
+# ---------------------------------------------------------------- decoding
 
 
-def test_link_bytes_ipvlan_fields():
-    link = m.parse_link_bytes(link_msg(LINKS[1], index=7), "ns1")
-    assert (link["kind"], link["mode"], link["flags"]) == ("ipvtap", "l3s", "private")
-    assert (link["parent_index"], link["parent_nsid"], link["name"]) == (7, 3, "tap0")
+def test_links_decode_to_plain_data():
+    ipvl, tap, bare, port, lo = [m.parse_link(m.decode(ext.ifinfmsg, link_msg(attrs, index=7)),
+                                              "ns1") for attrs in LINKS]
+    assert ipvl == {"netns": "ns1", "name": "ipvl0", "ifindex": 7, "kind": "ipvlan", "type": 1,
+                    "up": True, "mtu": 1500, "mac": "52:54:00:12:34:56", "master_index": None,
+                    "parent_index": 2, "parent_nsid": 0, "mode": "l2", "flags": "vepa"}
+    assert (tap["kind"], tap["mode"], tap["flags"]) == ("ipvtap", "l3s", "private")
+    # IFLA_LINK left out: it equals the slave's own index
+    assert (tap["parent_index"], tap["parent_nsid"]) == (7, 3)
+    assert (bare["mode"], bare["flags"]) == (None, "bridge")
+    assert (port["kind"], port["master_index"], port["mtu"]) == ("veth", 9, 9000)
+    assert "mode" not in port
+    assert (lo["kind"], lo["mac"], lo["mtu"]) == (None, None, 65536)
 
 
 ADDRS = [
@@ -102,19 +107,23 @@ ADDRS = [
 ]
 
 
-@pytest.mark.parametrize("family,prefixlen,scope,attrs", ADDRS)
-def test_addr_bytes_match_pyroute2(family, prefixlen, scope, attrs):
-    data = encoded(m._msg_classes()[1], m.RTM_NEWADDR,
-                   {"family": family, "prefixlen": prefixlen, "flags": 0, "scope": scope,
-                    "index": 4}, attrs)
-    assert bytes_view(data) == pyroute2_view(data)
+
+
+def test_addresses_decode_to_plain_data():
+    found = [m.parse_addr(m.decode(ext.ifaddrmsg, encoded(
+        ext.ifaddrmsg, m.RTM_NEWADDR, {"family": family, "prefixlen": prefixlen, "flags": 0,
+                                       "scope": scope, "index": 4}, attrs)), None)
+        for family, prefixlen, scope, attrs in ADDRS]
+    assert [(a["family"], a["address"], a["scope"], a["ifindex"]) for a in found] == [
+        (4, "10.0.0.10/24", "global", 4), (4, "10.0.0.1/32", "global", 4),
+        (6, "fe80::5054:ff:fe12:3456/64", "link", 4), (6, "2001:db8::10/128", "global", 4)]
 
 
 ROUTES = [
     # IPv4 default via a gateway, main table
     (2, 0, 254, 3, 0, 1, 0, [("RTA_TABLE", 254), ("RTA_GATEWAY", "10.0.0.1"), ("RTA_OIF", 4)]),
-    # table 1000 (only in RTA_TABLE), a metric and a source
-    (2, 24, 0, 4, 253, 1, 0, [("RTA_TABLE", 1000), ("RTA_DST", "10.1.0.0"), ("RTA_OIF", 4),
+    # table 1000 (rtm_table says RT_TABLE_COMPAT), a metric and a source
+    (2, 24, 252, 4, 253, 1, 0, [("RTA_TABLE", 1000), ("RTA_DST", "10.1.0.0"), ("RTA_OIF", 4),
                               ("RTA_PRIORITY", 100), ("RTA_PREFSRC", "10.1.0.10")]),
     # local table, no RTA_TABLE
     (2, 32, 255, 2, 254, 2, 0, [("RTA_DST", "127.0.0.1"), ("RTA_OIF", 1)]),
@@ -127,28 +136,147 @@ ROUTES = [
 ]
 
 
-@pytest.mark.parametrize("family,dst_len,table,proto,scope,kind,flags,attrs", ROUTES)
-def test_route_bytes_match_pyroute2(family, dst_len, table, proto, scope, kind, flags, attrs):
-    data = encoded(m._msg_classes()[2], m.RTM_NEWROUTE,
+
+
+def route_msg(family, dst_len, table, proto, scope, kind, flags, attrs):
+    return encoded(ext.rtmsg, m.RTM_NEWROUTE,
                    {"family": family, "dst_len": dst_len, "src_len": 0, "tos": 0, "table": table,
                     "proto": proto, "scope": scope, "type": kind, "flags": flags}, attrs)
-    assert bytes_view(data) == pyroute2_view(data)
 
 
-def test_route_bytes_multipath():
-    data = encoded(m._msg_classes()[2], m.RTM_NEWROUTE,
-                   {"family": 2, "dst_len": 0, "src_len": 0, "tos": 0, "table": 254,
-                    "proto": 3, "scope": 0, "type": 1, "flags": 0},
-                   [("RTA_TABLE", 254), ("RTA_MULTIPATH", [{"oif": 4, "hops": 0},
-                                                           {"oif": 5, "hops": 0}])])
-    assert m.parse_route_bytes(data, None)["multipath"] is True
-    assert bytes_view(data) == pyroute2_view(data)
+def test_routes_decode_to_plain_data():
+    found = [m.parse_route(m.decode(ext.rtmsg, route_msg(*r)), "ns0") for r in ROUTES]
+    default, table1000, local, six, clone = found
+    assert default == {"netns": "ns0", "family": 4, "table": 254, "dst": "0.0.0.0/0",
+                       "metric": 0, "gateway": "10.0.0.1", "oif": 4, "src": None,
+                       "scope": "global", "type": 1, "proto": 3, "multipath": False}
+    assert (table1000["table"], table1000["dst"], table1000["metric"], table1000["src"]) == (
+        1000, "10.1.0.0/24", 100, "10.1.0.10")
+    assert (local["table"], local["scope"], local["type"]) == (255, "host", 2)
+    assert (six["family"], six["dst"], six["gateway"]) == (6, "2001:db8:1::/64", "fe80::1")
+    assert clone is None
 
 
-def test_dump_requests_are_what_ip_sends():
-    assert m.dump_request("link") == b"\0" * 16
-    assert m.dump_request("addr") == b"\0" * 8
-    assert m.dump_request("route") == b"\0" * 12
+def test_route_multipath():
+    data = route_msg(2, 0, 254, 3, 0, 1, 0, [
+        ("RTA_TABLE", 254), ("RTA_MULTIPATH", [{"oif": 4, "hops": 0}, {"oif": 5, "hops": 0}])])
+    assert m.parse_route(m.decode(ext.rtmsg, data), None)["multipath"] is True
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_fixed_fields_are_read_as_pyroute2_decodes_them(route):
+    data = route_msg(*route)
+    msg = m.decode(ext.rtmsg, data)
+    assert m.header(ext.rtmsg, data) == dict((k, msg[k]) for k, _ in ext.rtmsg.fields)
+    data = encoded(ext.ifaddrmsg, m.RTM_NEWADDR, {"family": 10, "prefixlen": 64, "flags": 0x80,
+                                                  "scope": 253, "index": 77}, [])
+    assert m.header(ext.ifaddrmsg, data) == {"family": 10, "prefixlen": 64, "flags": 0x80,
+                                             "scope": 253, "index": 77}
+
+
+@pytest.mark.parametrize("value", [0, 5, 0xFFFFFFFF])
+def test_parse_nsid(value):
+    data = encoded(ext.nsidmsg, m.RTM_NEWNSID, {}, [("NETNSA_NSID", value)])
+    assert m.parse_nsid(m.decode(ext.nsidmsg, data)) == struct.unpack(
+        "=i", struct.pack("=I", value))[0]
+    assert m.parse_nsid(m.decode(ext.nsidmsg, encoded(ext.nsidmsg, m.RTM_NEWNSID, {}, []))) \
+        is None
+
+
+# ---------------------------------------------------------------- requests
+
+
+def u32(value):
+    return struct.pack("=I", value)
+
+
+def text(value):
+    return value.encode() + b"\0"
+
+
+@pytest.mark.parametrize("kind", ["ipvlan", "ipvtap"])
+@pytest.mark.parametrize("mode,flags", [("l2", "bridge"), ("l3", "private"), ("l3s", "vepa")])
+@pytest.mark.parametrize("extra", [{}, {"mtu": 1400}, {"netns_fd": 7, "up": True}])
+def test_link_new_on_the_wire(kind, mode, flags, extra):
+    msg = m.link_new("ipvl0", kind, 3, mode, flags, **extra)
+    assert isinstance(msg, ext.ifinfmsg)
+    up = 1 if extra.get("up") else 0
+    fixed, attrs = wire(msg, 16)
+    assert fixed == struct.pack("=BxHiII", 0, 0, 0, up, up)
+    assert attrs[3] == text("ipvl0") and attrs[5] == u32(3)  # IFLA_IFNAME, IFLA_LINK
+    assert attrs.get(4) == (u32(extra["mtu"]) if "mtu" in extra else None)  # IFLA_MTU
+    assert attrs.get(28) == (u32(7) if "netns_fd" in extra else None)  # IFLA_NET_NS_FD
+    info = dict(nlas(attrs[18]))  # IFLA_LINKINFO
+    assert info[1] == text(kind)
+    assert dict(nlas(info[2])) == {1: struct.pack("=H", ext.IPVLAN_MODES[mode]),
+                                   2: struct.pack("=H", ext.IPVLAN_FLAGS[flags])}
+
+
+@pytest.mark.parametrize("kwargs,flags,change,types", [
+    ({"up": True}, 1, 1, []), ({"up": False}, 0, 1, []), ({"mtu": 1400}, 0, 0, [4]),
+    ({"ifname": "final0", "up": True}, 1, 1, [3]), ({"netns_fd": 9}, 0, 0, [28]),
+    ({"kind": "ipvtap", "mode": "l3s", "flags": "private"}, 0, 0, [18]),
+])
+def test_link_set_sends_only_what_is_given(kwargs, flags, change, types):
+    fixed, attrs = wire(m.link_set(7, **kwargs), 16)
+    assert fixed == struct.pack("=BxHiII", 0, 0, 7, flags, change)
+    assert sorted(attrs) == types
+
+
+def test_link_get_del_and_nsid_get():
+    assert wire(m.link_get("lo"), 16) == (b"\0" * 16, {3: text("lo")})
+    assert wire(m.link_del(42), 16) == (struct.pack("=BxHiII", 0, 0, 42, 0, 0), {})
+    assert wire(m.nsid_get(7), 4) == (b"\0" * 4, {3: u32(7)})  # NETNSA_FD
+
+
+@pytest.mark.parametrize("text_,scope", [("127.0.0.1/8", 254), ("127.1.2.3/32", 254),
+                                         ("10.0.0.10/24", 0), ("::1/128", 0),
+                                         ("2001:db8::10/64", 0)])
+def test_addr_as_iproute2_sends_it(text_, scope):
+    """'ip addr add' gives IPv4 loopback addresses scope host, others global,
+    and sends the address as IFA_LOCAL and IFA_ADDRESS."""
+    interface = ipaddress.ip_interface(text_)
+    family = socket.AF_INET6 if interface.version == 6 else socket.AF_INET
+    fixed, attrs = wire(m.addr(5, interface), 8)
+    assert fixed == struct.pack("=BBBBI", family, interface.network.prefixlen, 0, scope, 5)
+    packed = socket.inet_pton(family, str(interface.ip))
+    assert attrs == {1: packed, 2: packed}
+
+
+@pytest.mark.parametrize("params", [
+    {"dst": "default", "gateway": "10.0.0.1"},
+    {"dst": "10.1.0.0/16", "dev": "ipvl0", "metric": 100, "table": 1000},
+    {"dst": "10.2.0.0/24", "gateway": "10.0.0.1", "src": "10.0.0.10", "scope": "site"},
+    {"dst": "192.0.2.0/24", "dev": "ipvl0", "scope": "link", "table": "local"},
+    {"dst": "default", "gateway": "fe80::1", "dev": "ipvl0"},
+    {"dst": "2001:db8:1::/64", "gateway": "2001:db8::1", "metric": 5, "src": "2001:db8::10"},
+])
+@pytest.mark.parametrize("oif", [None, 4])
+def test_route_on_the_wire(params, oif):
+    spec = rt.normalize(dict(params, netns=None, state="present",
+                             dev=params.get("dev", "ipvl0")))
+    family = socket.AF_INET6 if spec["dst"].version == 6 else socket.AF_INET
+    for proto in (3, 0):  # added as 'ip route add' does; deleted matching any
+        fixed, attrs = wire(m.route(dict(spec, proto=proto), oif), 12)
+        scope = m.SCOPES[spec["scope"] or ("global" if spec["gateway"] else "link")]
+        table = spec["table"] if spec["table"] < 256 else 0
+        assert fixed == struct.pack("=BBBBBBBBI", family, spec["dst"].prefixlen, 0, 0, table,
+                                    proto, scope, m.RTN_UNICAST, 0)
+        assert attrs[15] == u32(spec["table"])  # RTA_TABLE
+        assert attrs.get(4) == (None if oif is None else u32(oif))  # RTA_OIF
+        if spec["gateway"]:
+            assert attrs[5] == socket.inet_pton(family, str(spec["gateway"]))
+        assert attrs.get(6) == (u32(spec["metric"]) if spec["metric"] else None)
+
+
+def test_dump_requests_ask_for_less():
+    # links without statistics (IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS)
+    assert wire(m.link_dump(), 16) == (b"\0" * 16, {29: u32(8)})
+    assert wire(m.addr_dump(), 8) == (b"\0" * 8, {})
+    assert wire(m.route_dump(), 12) == (b"\0" * 12, {})
+    # one table: in rtm_table (if it fits) and RTA_TABLE, as iproute2 asks
+    assert wire(m.route_dump(254), 12) == (struct.pack("=4xB7x", 254), {15: u32(254)})
+    assert wire(m.route_dump(1000), 12) == (b"\0" * 12, {15: u32(1000)})
 
 
 # ------------------------------------------------------------------ Socket
@@ -203,30 +331,38 @@ IPVL = link_msg(LINKS[0], index=5)
 
 def test_socket_ack_and_error():
     sock = d.Socket(FakeSock([ack(1)], [ack(2, errno.EEXIST)]))
-    assert sock.nlm_request(m.link_set_bytes(5, up=True), m.RTM_NEWLINK, m.REQ_ACK) == []
+    assert sock.nlm_request(m.link_set(5, up=True), m.RTM_NEWLINK, m.REQ_ACK) == []
     with pytest.raises(ext.NetlinkError) as failed:
-        sock.nlm_request(m.link_set_bytes(5, up=True), m.RTM_NEWLINK, m.REQ_ACK)
+        sock.nlm_request(m.link_set(5, up=True), m.RTM_NEWLINK, m.REQ_ACK)
     assert failed.value.code == errno.EEXIST
     sent = sock.sock.sent[0]
     assert struct.unpack_from("=IHHI", sent) == (len(sent), m.RTM_NEWLINK, m.REQ_ACK, 1)
+    assert sent == d.encode(m.link_set(5, up=True), m.RTM_NEWLINK, m.REQ_ACK, 1)
 
 
 def test_socket_dump_across_chunks_skipping_stale_answers():
     fake = FakeSock([ack(7) + part(LO, 1), part(IPVL, 1) + done(1)])
     sock = d.Socket(fake)
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
-    assert [m.parse_link_bytes(x, None)["name"] for x in replies] == ["lo", "ipvl0"]
-    assert fake.sent[0] == header(32, m.RTM_GETLINK, m.REQ_DUMP, 1) + b"\0" * 16
+    request = d.encoded_request("link", m.link_dump, m.RTM_GETLINK, m.REQ_DUMP)
+    replies = sock.nlm_request(request, m.RTM_GETLINK, m.REQ_DUMP)
+    assert [m.parse_link(m.decode(ext.ifinfmsg, x), None)["name"] for x in replies] == [
+        "lo", "ipvl0"]
+    assert fake.sent[0] == header(40, m.RTM_GETLINK, m.REQ_DUMP, 1) + b"\0" * 16 + \
+        struct.pack("=HHI", 8, 29, 8)
+    assert request == d.encode(m.link_dump(), m.RTM_GETLINK, m.REQ_DUMP)  # not renumbered
 
 
 def test_socket_dump_error_and_interrupted_dump():
     sock = d.Socket(FakeSock([part(LO, 1, d.NLM_F_MULTI | d.NLM_F_DUMP_INTR), done(1)],
                              [part(LO, 2), done(2)],
                              [ack(3, errno.EPERM)]))
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
+    replies = sock.nlm_request(m.link_dump(), m.RTM_GETLINK, m.REQ_DUMP)
     assert len(replies) == 1 and sock.seq == 2
+    # asked again with the next sequence number, the same request otherwise
+    first, again = sock.sock.sent
+    assert struct.unpack_from("=I", again, 8)[0] == 2 and again[12:] == first[12:]
     with pytest.raises(ext.NetlinkError) as failed:
-        sock.nlm_request(m.dump_request("addr"), m.RTM_GETADDR, m.REQ_DUMP)
+        sock.nlm_request(m.addr_dump(), m.RTM_GETADDR, m.REQ_DUMP)
     assert failed.value.code == errno.EPERM
 
 
@@ -237,36 +373,110 @@ def test_socket_reads_a_datagram_larger_than_any_fixed_buffer():
     big = part(LO, 1) * 3000
     assert len(big) > 1 << 16
     sock = d.Socket(FakeSock([big, done(1)]))
-    replies = sock.nlm_request(m.dump_request("link"), m.RTM_GETLINK, m.REQ_DUMP)
+    replies = sock.nlm_request(m.link_dump(), m.RTM_GETLINK, m.REQ_DUMP)
     assert len(replies) == 3000
 
 
-def test_socket_get_with_and_without_ack_decodes_with_pyroute2():
+def test_socket_get_with_and_without_ack():
     sock = d.Socket(FakeSock([part(IPVL, 1, 0), ack(1)], [part(LO, 2, 0)]))
-    [data] = sock.nlm_request(m.link_get_bytes("ipvl0"), m.RTM_GETLINK, m.REQ_ACK)
-    msg = m._msg_classes()[0](data)
-    msg.decode()
-    assert msg.get_attr("IFLA_IFNAME") == "ipvl0"
+    [data] = sock.nlm_request(m.link_get("ipvl0"), m.RTM_GETLINK, m.REQ_ACK)
+    assert m.decode(ext.ifinfmsg, data).get_attr("IFLA_IFNAME") == "ipvl0"
     # without NLM_F_ACK (RTM_GETNSID is sent so) the one answer ends it
-    [raw] = sock.nlm_request(m.link_get_bytes("lo"), m.RTM_GETLINK, m.NLM_F_REQUEST)
-    assert m.parse_link_bytes(raw, None)["name"] == "lo"
+    [raw] = sock.nlm_request(m.link_get("lo"), m.RTM_GETLINK, m.NLM_F_REQUEST)
+    assert m.parse_link(m.decode(ext.ifinfmsg, raw), None)["name"] == "lo"
+
+
+# ----------------------------------------------------------------- Session
+
+
+class Counted(object):
+    """Counts the messages of each pyroute2 class decoded while active."""
+
+    def __init__(self, monkeypatch):
+        self.counts = {}
+        original = m.decode
+
+        def counting(cls, data):
+            self.counts[cls.__name__] = self.counts.get(cls.__name__, 0) + 1
+            return original(cls, data)
+
+        monkeypatch.setattr(m, "decode", counting)
+
+
+def route_dump_answer(seq):
+    return [b"".join(part(route_msg(*r), seq) for r in ROUTES) + done(seq)]
+
+
+def test_session_skips_routes_by_their_fields_and_reads_once(monkeypatch):
+    counted = Counted(monkeypatch)
+    fake = FakeSock(route_dump_answer(1))
+    session = d.Session("ns0", d.Socket(fake))
+
+    def unicast(fields):
+        return fields["type"] == m.RTN_UNICAST
+
+    found = session.routes(keep=unicast)
+    # the local route and the clone were not decoded
+    assert [r["dst"] for r in found] == ["0.0.0.0/0", "10.1.0.0/24", "2001:db8:1::/64"]
+    assert counted.counts == {"rtmsg": 3}
+    # the other tables and the whole dump: from the same read, each message
+    # decoded once
+    assert [r["dst"] for r in session.routes(1000)] == ["10.1.0.0/24"]
+    assert [r["table"] for r in session.routes(255)] == [255]
+    assert len(session.routes()) == 4 and counted.counts == {"rtmsg": 4}
+    assert len(fake.sent) == 1
+    session.invalidate()
+    fake.answers.append(route_dump_answer(2)[0:1])
+    assert len(session.routes()) == 4 and len(fake.sent) == 2
+
+
+def test_session_dumps_one_table_when_only_one_is_asked_for():
+    fake = FakeSock(route_dump_answer(1))
+    session = d.Session(None, d.Socket(fake))
+    # an old kernel (no strict checking) sends every table: filtered here
+    assert [r["dst"] for r in session.routes(254)] == ["0.0.0.0/0", "2001:db8:1::/64"]
+    assert fake.sent[0][16:] == wire(m.route_dump(254), 12)[0] + struct.pack("=HHI", 8, 15, 254)
+
+
+def test_session_addresses_skipped_by_index(monkeypatch):
+    counted = Counted(monkeypatch)
+    answer = b"".join(part(encoded(ext.ifaddrmsg, m.RTM_NEWADDR, {
+        "family": 2, "prefixlen": 24, "flags": 0, "scope": 0, "index": index},
+        [("IFA_LOCAL", "10.0.0.%d" % index)]), 1) for index in (1, 2, 3)) + done(1)
+    session = d.Session(None, d.Socket(FakeSock([answer])))
+    assert [a["address"] for a in session.addresses(keep=lambda f: f["index"] == 2)] == [
+        "10.0.0.2/24"]
+    assert counted.counts == {"ifaddrmsg": 1}
+    assert len(session.addresses()) == 3
 
 
 # -------------------------------------------- a real socket, read-only
 
 
-def test_real_dumps_parse_alike():
-    """This process's own namespace, dumped through driver.Socket: every
-    link, address and route parses to what pyroute2's decoding gives."""
+def test_real_dumps_decode():
+    """This process's own namespace, dumped through driver.Socket with the
+    modules' requests: every message decodes."""
+    session = d.Session(None, d.Socket())
+    try:
+        links = session.links()
+        assert any(x["type"] == m.ARPHRD_LOOPBACK for x in links)
+        assert session.addresses() and session.routes()
+    finally:
+        session.close()
+
+
+def test_real_route_dump_of_one_table_is_filtered_by_the_kernel():
+    """With NETLINK_GET_STRICT_CHK (Linux >= 4.20) a dump of the local table
+    brings that table only; and a second dump on the same socket gives as
+    many (nothing left over from the first)."""
     sock = d.Socket()
     try:
-        seen = 0
-        for kind, msg_type in (("link", m.RTM_GETLINK), ("addr", m.RTM_GETADDR),
-                               ("route", m.RTM_GETROUTE)):
-            for data in sock.nlm_request(m.dump_request(kind), msg_type, m.REQ_DUMP):
-                assert bytes_view(data) == pyroute2_view(data), data
-                seen += 1
-        assert seen >= 3  # at least lo, 127.0.0.1 and a local route
+        assert sock.strict
+        local = sock.nlm_request(m.route_dump(255), m.RTM_GETROUTE, m.REQ_DUMP)
+        again = sock.nlm_request(m.route_dump(255), m.RTM_GETROUTE, m.REQ_DUMP)
+        assert len(local) == len(again) > 0
+        assert set(m.header(ext.rtmsg, x)["table"] for x in local) == {255}
+        assert all(struct.unpack_from("=I", x)[0] == len(x) for x in local)
     finally:
         sock.close()
 
@@ -281,20 +491,6 @@ def test_real_session_reads_links_and_misses_cleanly():
         assert session.index_of("nosuchdev0", required=False) is None
     finally:
         session.close()
-
-
-def test_real_route_dump_is_whole_and_repeatable():
-    """Every message of a dump of this namespace's routes is whole, and a
-    second dump on the same socket gives as many (nothing left over from the
-    first)."""
-    sock = d.Socket()
-    try:
-        first = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP)
-        again = sock.nlm_request(m.dump_request("route"), m.RTM_GETROUTE, m.REQ_DUMP)
-        assert len(first) == len(again) > 0
-        assert all(struct.unpack_from("=I", x)[0] == len(x) for x in first)
-    finally:
-        sock.close()
 
 
 def test_fd_limit_is_raised_to_the_hard_limit():
@@ -312,92 +508,6 @@ def test_socket_family():
         assert sock.sock.family == socket.AF_NETLINK
     finally:
         sock.close()
-
-
-# ------------------------------------- requests built with struct, byte for byte
-
-
-def pyroute2_body(msg):
-    msg["header"]["type"] = 0
-    msg["header"]["flags"] = 0
-    msg["header"]["sequence_number"] = 0
-    msg["header"]["pid"] = 0
-    msg.encode()
-    return bytes(msg.data)[16:]
-
-
-@pytest.mark.parametrize("kind", ["ipvlan", "ipvtap"])
-@pytest.mark.parametrize("mode,flags", [("l2", "bridge"), ("l3", "private"), ("l3s", "vepa")])
-@pytest.mark.parametrize("extra", [{}, {"mtu": 1400}, {"netns_fd": 7, "up": True},
-                                   {"mtu": 9000, "netns_fd": 12, "up": False}])
-def test_link_new_bytes(kind, mode, flags, extra):
-    args = ("ipvl0" if kind == "ipvlan" else "tap15charsname", kind, 3, mode, flags)
-    assert m.link_new_bytes(*args, **extra) == pyroute2_body(m.link_new(*args, **extra))
-
-
-@pytest.mark.parametrize("kwargs", [
-    {"up": True}, {"up": False}, {"mtu": 1400}, {"ifname": "final0", "up": True},
-    {"netns_fd": 9}, {"kind": "ipvtap", "mode": "l3s", "flags": "private"},
-    {"kind": "ipvlan", "mode": "l2", "flags": "bridge", "mtu": 1500, "up": None},
-])
-def test_link_set_bytes(kwargs):
-    assert m.link_set_bytes(7, **kwargs) == pyroute2_body(m.link_set(7, **kwargs))
-
-
-@pytest.mark.parametrize("name", ["lo", "ipvl0", "abc", "fifteen-chars00"])
-def test_link_get_and_del_bytes(name):
-    assert m.link_get_bytes(name) == pyroute2_body(m.link_get(name))
-    assert m.link_del_bytes(42) == pyroute2_body(m.link_del(42))
-
-
-@pytest.mark.parametrize("text", ["10.0.0.10/24", "127.0.0.1/8", "192.0.2.1/32",
-                                  "2001:db8::10/64", "fe80::1/64", "::1/128"])
-def test_addr_bytes(text):
-    import ipaddress
-    interface = ipaddress.ip_interface(text)
-    assert m.addr_bytes(5, interface) == pyroute2_body(m.addr(5, interface))
-
-
-@pytest.mark.parametrize("text,scope", [("127.0.0.1/8", 254), ("127.1.2.3/32", 254),
-                                        ("10.0.0.10/24", 0), ("::1/128", 0)])
-def test_addr_scope_as_iproute2(text, scope):
-    """'ip addr add' gives IPv4 loopback addresses scope host, others global."""
-    import ipaddress
-    body = m.addr_bytes(5, ipaddress.ip_interface(text))
-    assert body[3] == scope
-
-
-@pytest.mark.parametrize("params", [
-    {"dst": "default", "gateway": "10.0.0.1"},
-    {"dst": "10.1.0.0/16", "dev": "ipvl0", "metric": 100, "table": 1000},
-    {"dst": "10.2.0.0/24", "gateway": "10.0.0.1", "src": "10.0.0.10", "scope": "site"},
-    {"dst": "192.0.2.0/24", "dev": "ipvl0", "scope": "link", "table": "local"},
-    {"dst": "default", "gateway": "fe80::1", "dev": "ipvl0"},
-    {"dst": "2001:db8:1::/64", "gateway": "2001:db8::1", "metric": 5, "src": "2001:db8::10"},
-])
-@pytest.mark.parametrize("oif", [None, 4])
-def test_route_bytes(params, oif):
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
-    spec = rt.normalize(dict(params, netns=None, state="present",
-                             dev=params.get("dev", "ipvl0")))
-    assert m.route_bytes(spec, oif) == pyroute2_body(m.route(spec, oif))
-    deleting = dict(spec, proto=0)
-    assert m.route_bytes(deleting, oif) == pyroute2_body(m.route(deleting, oif))
-
-
-def test_nsid_get_bytes():
-    assert m.nsid_get_bytes(7) == pyroute2_body(m.nsid_get(7))
-
-
-@pytest.mark.parametrize("value", [0, 5, 0xFFFFFFFF])
-def test_parse_nsid_bytes(value):
-    nsidmsg = m._msg_classes()[3]
-    data = encoded(nsidmsg, m.RTM_NEWNSID, {}, [("NETNSA_NSID", value)])
-    msg = nsidmsg(data)
-    msg.decode()
-    assert m.parse_nsid_bytes(data) == struct.unpack("=i", struct.pack("=I", value))[0]
-    assert msg.get_attr("NETNSA_NSID") == value
-    assert m.parse_nsid_bytes(encoded(nsidmsg, m.RTM_NEWNSID, {}, [])) is None
 
 
 def test_real_nsid_of_own_namespace():

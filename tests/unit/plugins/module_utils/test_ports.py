@@ -5,6 +5,7 @@ answers RTM_GETNSID from a table, so both the assembly (build_ports) and the
 cross-namespace resolution in gather() run here."""
 
 import pytest
+from fakes import addr_fields, route_fields
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -57,11 +58,12 @@ class FakeSession(object):
     def links(self):
         return self._part("links")
 
-    def addresses(self):
-        return self._part("addresses")
+    def addresses(self, keep=None):
+        return [a for a in self._part("addresses") if keep is None or keep(addr_fields(a))]
 
-    def routes(self):
-        return self._part("routes")
+    def routes(self, table=None, keep=None):
+        return [r for r in self._part("routes") if (table is None or r["table"] == table)
+                and (keep is None or keep(route_fields(r)))]
 
     def nsid(self, fd, key):
         if fd == "stale":
@@ -216,6 +218,14 @@ def test_each_namespace_is_read_once(world):
     assert sorted(world.reads, key=str) == sorted(
         [(ns, kind) for ns in (None, "ns0", "ns1") for kind in ("links", "addresses", "routes")],
         key=str)
+
+
+def test_a_namespace_without_slaves_has_only_its_links_read():
+    world = FakeDriver({None: {"links": [lo(None), link(None, "eth0", 2)],
+                               "addresses": [addr(None, 2, "10.0.0.1/24")],
+                               "routes": [route(None, 2, "0.0.0.0/0", "10.0.0.254")]}})
+    assert ports.gather(world)["ports"] == []
+    assert world.reads == [(None, "links")]
 
 
 def test_filter_reports_only_slaves_in_the_listed_namespaces(world):

@@ -83,6 +83,52 @@ def test_change_without_mode_sends_no_linkinfo():
     assert msg["index"] == 7 and msg["flags"] & m.IFF_UP and msg["change"] & m.IFF_UP
 
 
-def test_version_parsing():
-    assert ext.version() >= ext.MIN_VERSION
+def test_the_installed_pyroute2_is_usable():
+    """Whichever pyroute2 is on the path (make pyroute2-matrix runs this
+    with Debian 12's, whose __version__ is 'unknown', PyPI's 0.7.2 and
+    0.9.x): its version is read, and it is not called too old."""
+    found = ext.version()
+    assert found is not None and found >= ext.MIN_VERSION
+    assert ext.missing_features() == []
     assert ext.version_problem() is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0.7.2", (0, 7, 2)), ("0.9.7", (0, 9, 7)), ("0.7.12", (0, 7, 12)), ("0.9", (0, 9, 0)),
+    ("0.9.7.post1", (0, 9, 7)), ("0.8.0rc1", (0, 8, 0)), ("unknown", None), ("", None),
+])
+def test_version_parsing(text, expected):
+    assert ext.parse_version(text) == expected
+
+
+def test_an_unknown_version_is_read_from_the_metadata(monkeypatch):
+    """Debian 12's python3-pyroute2 0.7.2-2: pyroute2.__version__ is
+    'unknown' (no pyroute2/config/version.py); its dist-info says 0.7.2."""
+    from importlib import metadata
+    monkeypatch.setattr(ext.pyroute2, "__version__", "unknown")
+    monkeypatch.setattr(metadata, "version", lambda name: "0.7.2")
+    assert ext.version() == (0, 7, 2)
+    assert ext.version_problem() is None
+
+
+def test_no_version_anywhere_is_not_too_old_when_the_features_are_there(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(ext.pyroute2, "__version__", "unknown")
+    monkeypatch.setattr(metadata, "version", missing)
+    assert ext.version() is None
+    assert ext.version_problem() is None
+
+
+def test_a_known_old_version_or_a_missing_feature_is_too_old(monkeypatch):
+    monkeypatch.setattr(ext.pyroute2, "__version__", "0.6.13")
+    assert "pyroute2 0.6.13 is too old; linuxnet.ipvlan needs >= 0.7.2" in ext.version_problem()
+    monkeypatch.setattr(ext.pyroute2, "__version__", "unknown")
+    monkeypatch.setattr(ext, "version", lambda: None)
+    monkeypatch.setattr(ext, "missing_features", lambda: ["ifinfmsg.ifinfo.register_link_kind"])
+    problem = ext.version_problem()
+    assert "pyroute2 (version unknown) is too old" in problem
+    assert "lacks ifinfmsg.ifinfo.register_link_kind" in problem
