@@ -24,14 +24,15 @@ COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
 
 # The suites `make test` runs, in order; each is a target of this Makefile.
-SUITES := unit sanity lint changelog build integration-native integration molecule bench-smoke
+SUITES := unit sanity lint changelog build integration-native pyroute2-matrix integration molecule bench-smoke
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path test unit sanity lint changelog build \
-	integration integration-native molecule bench bench-smoke clean distclean
+	integration integration-native pyroute2-matrix lab-debs molecule bench bench-native \
+	bench-smoke clean distclean
 
 help:
 	@echo 'make test                all suites ($(SUITES)), summary at the end'
@@ -44,10 +45,12 @@ help:
 	@echo 'make changelog           antsibull-changelog lint'
 	@echo 'make build               collection tarball in $(BUILD)/dist, test-installed'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
-	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan)'
+	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
+	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
+	@echo 'make bench-native        ipvlan_info and a whole read of N=100,400,2000 namespaces, this kernel, no VM'
 	@echo 'make clean / distclean   remove $(BUILD) and test output / also $(VENV)'
 
 test: venv
@@ -72,7 +75,7 @@ collection-path:
 
 # --- suites -------------------------------------------------------------------
 
-unit integration integration-native: export PYTHONPATH := $(CURDIR)/$(BUILD)
+unit integration-native: export PYTHONPATH := $(CURDIR)/$(BUILD)
 
 # pytest's exit status 5 (no tests collected) counts as a failure on purpose:
 # a suite that tests nothing should not look green.
@@ -119,10 +122,62 @@ build: venv
 LAB_RUN := tests/lab/run
 PYTEST_LAB := $(VENV)/bin/python -m pytest -p no:cacheprovider
 
-# The tests that need an ipvlan kernel, in the lab (a VM on our machines). The
-# others need none and ran in the lab's native mode (integration-native): in
-# the TCG VM they would cost minutes more and add nothing.
-integration: venv collection-path
+# --- pyroute2 as users have it ---------------------------------------------------
+# .venv has PyPI's newest 0.9 (requirements-dev.txt): `unit` and
+# `integration-native` run with it. pyroute2-matrix runs both again with
+# PyPI's 0.7.2 (the minimum) and with Debian 12's python3-pyroute2, each put
+# ahead of .venv's on PYTHONPATH (the venv's pytest and Ansible stay): a
+# directory under $(BUILD)/pyroute2 each, never installed system-wide.
+# Debian's package comes from Debian's registry (apt-get download) and is
+# unpacked with dpkg-deb -x; lab-debs keeps the .debs (with its dependency
+# python3-psutil) for the lab VM, where the role installs them for real
+# (tests/integration/test_role_installs_pyroute2.py).
+PYROUTE2_DIR := $(BUILD)/pyroute2
+PYROUTE2_MIN := 0.7.2
+PYROUTE2_PYPI_MIN := $(CURDIR)/$(PYROUTE2_DIR)/pypi-$(PYROUTE2_MIN)
+PYROUTE2_DEBIAN := $(CURDIR)/$(PYROUTE2_DIR)/debian/usr/lib/python3/dist-packages
+PYROUTE2_DEBS := $(PYROUTE2_DIR)/debs
+
+$(PYROUTE2_PYPI_MIN)/.stamp: | venv
+	rm -rf $(PYROUTE2_PYPI_MIN)
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --quiet \
+		--no-deps --target $(PYROUTE2_PYPI_MIN) pyroute2==$(PYROUTE2_MIN)
+	touch $@
+
+# apt-get download runs as root here; apt warns that its _apt user cannot
+# write the directory, and downloads all the same.
+$(PYROUTE2_DEBS)/.stamp:
+	rm -rf $(PYROUTE2_DEBS) && mkdir -p $(PYROUTE2_DEBS)
+	cd $(PYROUTE2_DEBS) && apt-get download python3-pyroute2 python3-psutil 2>&1 \
+		| grep -v "couldn't be accessed by user '_apt'" || true
+	ls $(PYROUTE2_DEBS)/python3-pyroute2_*.deb $(PYROUTE2_DEBS)/python3-psutil_*.deb >/dev/null
+	touch $@
+
+$(PYROUTE2_DEBIAN)/pyroute2/__init__.py: $(PYROUTE2_DEBS)/.stamp
+	rm -rf $(PYROUTE2_DIR)/debian
+	dpkg-deb -x $(PYROUTE2_DEBS)/python3-pyroute2_*.deb $(PYROUTE2_DIR)/debian
+	touch $@
+
+lab-debs: $(PYROUTE2_DEBS)/.stamp
+
+pyroute2-matrix: venv collection-path $(PYROUTE2_PYPI_MIN)/.stamp $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
+	@test -x $(LAB_RUN) || { echo "pyroute2-matrix: $(LAB_RUN) is missing" >&2; exit 2; }
+	@for variant in "PyPI $(PYROUTE2_MIN)=$(PYROUTE2_PYPI_MIN)" \
+		"Debian 12 $$(dpkg-deb -f $(PYROUTE2_DEBS)/python3-pyroute2_*.deb Version)=$(PYROUTE2_DEBIAN)"; do \
+		path=$${variant#*=}; \
+		echo "== pyroute2 $${variant%%=*} ($$path): unit, integration-native"; \
+		PYTHONPATH=$$path:$(CURDIR)/$(BUILD) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; \
+		PYTHONPATH=$$path:$(CURDIR)/$(BUILD) $(LAB_RUN) --native -- \
+			$(PYTEST_LAB) -q -m "not ipvlan" tests/integration; \
+	done
+
+# The tests that need an ipvlan kernel, in the lab (a VM on our machines),
+# with Debian 12's python3-pyroute2 ahead of .venv's on PYTHONPATH: the
+# pyroute2 the distribution ships, on the lab's Debian kernel. The others
+# need none and ran in the lab's native mode (integration-native): in the
+# TCG VM they would cost minutes more and add nothing.
+integration: export PYTHONPATH := $(PYROUTE2_DEBIAN):$(CURDIR)/$(BUILD)
+integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- $(PYTEST_LAB) -m ipvlan tests/integration
 
@@ -155,6 +210,11 @@ bench: venv collection-path
 
 bench-smoke: venv collection-path
 	tests/bench/run --smoke
+
+# The native benchmark (tests/bench/native.py, docs/performance.md): reading
+# N namespaces on this kernel, no VM; prints a table and judges no time.
+bench-native: venv collection-path
+	tests/bench/native --transports
 
 # --- cleaning -----------------------------------------------------------------
 

@@ -19,3 +19,13 @@ for path in (BUILD, os.path.join(ROOT, "tests")):
 def pytest_configure(config):
     config.addinivalue_line("markers", "ipvlan: needs a kernel with ipvlan/ipvtap (run through tests/lab/run)")
     config.addinivalue_line("markers", "root: needs root and a private network namespace (tests/lab/run)")
+
+
+def pytest_report_header(config):
+    """Which pyroute2 the run uses (make pyroute2-matrix runs several)."""
+    try:
+        import pyroute2
+    except ImportError:
+        return "pyroute2: not importable"
+    return "pyroute2: %s (%s)" % (getattr(pyroute2, "__version__", "?"),
+                                  os.path.dirname(pyroute2.__file__))

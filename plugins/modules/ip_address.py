@@ -26,7 +26,7 @@ description:
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
-  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
+  - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
   - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
