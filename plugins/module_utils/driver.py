@@ -13,20 +13,19 @@ pyroute2 is the codec: every request is a pyroute2 message (messages.py)
 that pyroute2 encodes, and every reply is decoded by pyroute2's class for it
 before it becomes plain data (messages.parse_*). What is the collection's
 own is the transport, Socket below: a NETLINK_ROUTE socket that frames
-messages by their nlmsghdr, one request at a time. pyroute2's own sockets
-are unfit here, measured natively at 400 namespaces (docs/performance.md):
-0.9's IPRoute runs an asyncio event loop per socket (a loop and four file
-descriptors per namespace, and most of a request's time), and 0.9's
-IPRSocket binds on first use, so one made inside setns() but first used
-outside reads the caller's namespace; 0.7's IPRoute is synchronous but
-differs from 0.9's in how it is made and closed. One small socket behaves
-the same under both.
+messages by their nlmsghdr, one request at a time, the same under pyroute2
+0.7 and 0.9. pyroute2's own sockets were measured unfit (natively, 400
+namespaces, docs/performance.md): 0.9's IPRoute and IPRSocket wrap asyncio
+sockets, an event loop each (three dumps a namespace took 5.3 s through
+IPRoute, 1.65 s through Socket with the same pyroute2 decoding), and 0.7's
+IPRSocket, made inside setns() but first used outside, read the caller's
+namespace.
 
 Reading asks the kernel for less and decodes only what is asked for: the
-socket sets NETLINK_GET_STRICT_CHK, so filtered dumps (one route table, one
-route type) are filtered by the kernel; a route dump is kept as the
-messages' bytes and each route is decoded (once) only when a caller wants
-it, chosen first by its rtmsg fields (messages.route_header).
+socket sets NETLINK_GET_STRICT_CHK, so a route dump of one table is
+filtered by the kernel; a dump is kept as its messages' bytes, and a
+message is decoded (once) when a caller wants it, chosen first by its
+fixed fields (messages.header) where the caller needs only some.
 
 Reads return plain data (see messages.parse_*); writes take resolved
 arguments and raise KernelError with an actionable message.

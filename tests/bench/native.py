@@ -19,11 +19,14 @@ memory is that N's):
   peak      ru_maxrss of the measuring process
 
 and prints one table, with each time per namespace relative to the first N
-(1.00 is linear). It asserts no time: it fails only when a measurement
+(1.00 is linear). With --baseline DIR, the same measurements of another
+checkout (e.g. `git worktree add DIR main`, with its .build link made by
+`make collection-path` there) on the same namespaces, for comparison. It asserts no time: it fails only when a measurement
 fails or ipvlan_info does not see the N namespaces.
 
     native.py [--n "100 400 2000"] [--repeat 3] [--transports] [--profile DIR]
-    native.py --measure N [--repeat R] [--transports] [--profile FILE]
+              [--baseline DIR]
+    native.py --measure N [--root DIR] [--repeat R] [--transports] [--profile FILE]
 """
 
 import argparse
@@ -78,9 +81,10 @@ def best(func, repeat):
     return min(times)
 
 
-def measure(n, repeat, transports, profile):
-    """The measurements of one N, in this process, as a dict."""
-    sys.path[:0] = [os.path.join(ROOT, ".build"), os.path.join(ROOT, "tests")]
+def measure(n, repeat, transports, profile, root=ROOT):
+    """The measurements of one N, in this process, as a dict, of the
+    collection checked out in `root`."""
+    sys.path[:0] = [os.path.join(root, ".build"), os.path.join(root, "tests")]
     import ansible.module_utils.basic  # noqa: F401  (paid before the clock)
     import ansible_collections.linuxnet.ipvlan.plugins.modules.ipvlan_info  # noqa: F401
     from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
@@ -173,13 +177,16 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--transports", action="store_true")
     parser.add_argument("--profile")
+    parser.add_argument("--baseline")
     parser.add_argument("--measure", type=int)
+    parser.add_argument("--root", default=ROOT)
     opts = parser.parse_args()
     if opts.measure is not None:
-        json.dump(measure(opts.measure, opts.repeat, opts.transports, opts.profile),
-                  sys.stdout)
+        json.dump(measure(opts.measure, opts.repeat, opts.transports, opts.profile,
+                          os.path.abspath(opts.root)), sys.stdout)
         return
     rows = []
+    baseline = []
     for n in sorted(set(int(x) for x in opts.n.split())):
         n += n % 2
         clean()
@@ -193,14 +200,27 @@ def main():
             os.makedirs(opts.profile, exist_ok=True)
             cmd += ["--profile", os.path.join(opts.profile, "profile-native-%d.txt" % n)]
         log("N=%d: measuring" % n)
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise SystemExit("bench-native: N=%d: %s" % (n, proc.stderr.strip()))
-        rows.append(json.loads(proc.stdout))
+        rows.append(run_measure(n, cmd))
+        if opts.baseline:
+            log("N=%d: measuring the baseline in %s" % (n, opts.baseline))
+            base = [c for c in cmd if c != "--transports"]
+            if "--profile" in base:
+                del base[base.index("--profile"):]
+            baseline.append(run_measure(n, base + ["--root", opts.baseline]))
     clean()
     print("pyroute2 %s, kernel %s, best of %d runs each"
           % (rows[0]["pyroute2"], os.uname().release, opts.repeat))
     print(table(rows, opts.transports))
+    if baseline:
+        print("\nbaseline: %s" % opts.baseline)
+        print(table(baseline, False))
+
+
+def run_measure(n, cmd):
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit("bench-native: N=%d: %s" % (n, proc.stderr.strip()))
+    return json.loads(proc.stdout)
 
 
 if __name__ == "__main__":
