@@ -245,8 +245,8 @@ def header(cls, data):
     index."""
     layout = _FIELDS.get(cls)
     if layout is None:
-        layout = _FIELDS[cls] = (tuple(name for name, _ in cls.fields),
-                                 struct.Struct("=" + "".join(fmt for _, fmt in cls.fields)))
+        layout = _FIELDS[cls] = (tuple(field[0] for field in cls.fields),
+                                 struct.Struct("=" + "".join(field[1] for field in cls.fields)))
     return dict(zip(layout[0], layout[1].unpack_from(data, NLMSG_HDRLEN)))
 
 

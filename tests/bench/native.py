@@ -74,7 +74,7 @@ def clean():
 
 def best(func, repeat):
     times = []
-    for _ in range(repeat):
+    for _run in range(repeat):
         began = time.monotonic()
         func()
         times.append(time.monotonic() - began)

@@ -108,7 +108,7 @@ def test_module_runs_encode_and_decode_through_pyroute2(recorder, make_netns, tr
 
     # an address: a link dump, an address dump, RTM_NEWADDR
     result = run_module("ip_address", {"dev": dev, "addresses": ["192.0.2.10/24"],
-                                        "netns": netns})
+                                       "netns": netns})
     assert result["changed"] is True, result
     assert recorder.encoded["ifaddrmsg"] >= 1 and recorder.decoded["ifinfmsg"] >= 2, (
         recorder.encoded, recorder.decoded)

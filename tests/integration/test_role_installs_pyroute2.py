@@ -68,7 +68,7 @@ def vm_only():
 
 
 def test_role_installs_the_distribution_pyroute2_and_converges(vm_only, tmp_path, make_veth,
-                                                                track_netns):
+                                                               track_netns):
     for deb in vm_only:
         shutil.copy(deb, ARCHIVES)
     master = make_veth()

@@ -107,13 +107,13 @@ ADDRS = [
 ]
 
 
-
-
 def test_addresses_decode_to_plain_data():
-    found = [m.parse_addr(m.decode(ext.ifaddrmsg, encoded(
-        ext.ifaddrmsg, m.RTM_NEWADDR, {"family": family, "prefixlen": prefixlen, "flags": 0,
-                                       "scope": scope, "index": 4}, attrs)), None)
-        for family, prefixlen, scope, attrs in ADDRS]
+    found = []
+    for family, prefixlen, scope, attrs in ADDRS:
+        data = encoded(ext.ifaddrmsg, m.RTM_NEWADDR, {"family": family, "prefixlen": prefixlen,
+                                                      "flags": 0, "scope": scope, "index": 4},
+                       attrs)
+        found.append(m.parse_addr(m.decode(ext.ifaddrmsg, data), None))
     assert [(a["family"], a["address"], a["scope"], a["ifindex"]) for a in found] == [
         (4, "10.0.0.10/24", "global", 4), (4, "10.0.0.1/32", "global", 4),
         (6, "fe80::5054:ff:fe12:3456/64", "link", 4), (6, "2001:db8::10/128", "global", 4)]
@@ -124,7 +124,7 @@ ROUTES = [
     (2, 0, 254, 3, 0, 1, 0, [("RTA_TABLE", 254), ("RTA_GATEWAY", "10.0.0.1"), ("RTA_OIF", 4)]),
     # table 1000 (rtm_table says RT_TABLE_COMPAT), a metric and a source
     (2, 24, 252, 4, 253, 1, 0, [("RTA_TABLE", 1000), ("RTA_DST", "10.1.0.0"), ("RTA_OIF", 4),
-                              ("RTA_PRIORITY", 100), ("RTA_PREFSRC", "10.1.0.10")]),
+                                ("RTA_PRIORITY", 100), ("RTA_PREFSRC", "10.1.0.10")]),
     # local table, no RTA_TABLE
     (2, 32, 255, 2, 254, 2, 0, [("RTA_DST", "127.0.0.1"), ("RTA_OIF", 1)]),
     # IPv6 with a gateway
@@ -134,8 +134,6 @@ ROUTES = [
     # a cached clone: skipped
     (10, 128, 254, 2, 0, 1, m.RTM_F_CLONED, [("RTA_DST", "2001:db8::1")]),
 ]
-
-
 
 
 def route_msg(family, dst_len, table, proto, scope, kind, flags, attrs):
@@ -167,7 +165,7 @@ def test_route_multipath():
 def test_fixed_fields_are_read_as_pyroute2_decodes_them(route):
     data = route_msg(*route)
     msg = m.decode(ext.rtmsg, data)
-    assert m.header(ext.rtmsg, data) == dict((k, msg[k]) for k, _ in ext.rtmsg.fields)
+    assert m.header(ext.rtmsg, data) == dict((f[0], msg[f[0]]) for f in ext.rtmsg.fields)
     data = encoded(ext.ifaddrmsg, m.RTM_NEWADDR, {"family": 10, "prefixlen": 64, "flags": 0x80,
                                                   "scope": 253, "index": 77}, [])
     assert m.header(ext.ifaddrmsg, data) == {"family": 10, "prefixlen": 64, "flags": 0x80,
