@@ -47,6 +47,7 @@ help:
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
+	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
