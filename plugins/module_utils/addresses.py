@@ -119,8 +119,10 @@ def predict(have_cidrs, plan):
 
 
 def device_addresses(session, ifindex):
-    """CIDR strings on the device with `ifindex`, in dump order."""
-    return [str(_interface(a["address"])) for a in session.addresses() if a["ifindex"] == ifindex]
+    """CIDR strings on the device with `ifindex`, in dump order (the other
+    devices' addresses are skipped undecoded)."""
+    return [str(_interface(a["address"]))
+            for a in session.addresses(keep=lambda fields: fields["index"] == ifindex)]
 
 
 def validate(p):
