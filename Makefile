@@ -47,7 +47,7 @@ help:
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
-	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs'
+	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
@@ -131,8 +131,9 @@ PYTEST_LAB := $(VENV)/bin/python -m pytest -p no:cacheprovider
 # directory under $(BUILD)/pyroute2 each, never installed system-wide.
 # Debian's package comes from Debian's registry (apt-get download) and is
 # unpacked with dpkg-deb -x; lab-debs keeps the .debs (with its dependency
-# python3-psutil) for the lab VM, where the role installs them for real
-# (tests/integration/test_role_installs_pyroute2.py).
+# python3-psutil), which the role installs for real with apt in a throwaway
+# mount namespace (tests/integration/test_role_installs_pyroute2.py, part of
+# integration-native).
 PYROUTE2_DIR := $(BUILD)/pyroute2
 PYROUTE2_MIN := 0.7.2
 PYROUTE2_PYPI_MIN := $(CURDIR)/$(PYROUTE2_DIR)/pypi-$(PYROUTE2_MIN)
@@ -182,7 +183,7 @@ integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- $(PYTEST_LAB) -m ipvlan tests/integration
 
-integration-native: venv collection-path
+integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
