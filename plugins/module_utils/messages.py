@@ -264,6 +264,13 @@ def link_new_bytes(ifname, kind, parent_index, mode, flags, mtu=None, netns_fd=N
     return body + _linkinfo_bytes(kind, mode, flags)
 
 
+def link_probe_bytes(kind):
+    """RTM_NEWLINK of `kind` with no name, master or data: the kernel
+    refuses it with EINVAL when the driver is there (or loadable) and
+    EOPNOTSUPP when not, and creates nothing (preflight.probe_kinds)."""
+    return _ifinfo(0, 0, 0) + _nla(18, _nla_text(1, kind))  # IFLA_LINKINFO: KIND
+
+
 def link_set_bytes(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=None,
                    netns_fd=None):
     """link_set() as bytes."""
