@@ -9,7 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils import basic
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
@@ -17,6 +18,28 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import Ipvl
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.lock import HostLock
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import execute
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.validation import raw_problem
+
+
+def new_module(argument_spec, **kwargs):
+    """AnsibleModule(argument_spec, **kwargs), once the raw arguments have
+    the declared shapes (validation.raw_problem): a list where a name is
+    expected fails naming the field, instead of becoming "['x', 'y']".
+    The raw arguments are those Ansible's module wrapper (or a test's
+    patch_module_args) handed over; a module run by hand as a script loads
+    them itself, and is then checked by Ansible alone."""
+    raw = None
+    if getattr(basic, "_ANSIBLE_ARGS", None) is not None:
+        try:
+            raw = basic._load_params()
+        except Exception:  # Ansible's own loading reports it below
+            raw = None
+    problem = raw_problem(raw, argument_spec) if isinstance(raw, dict) else None
+    if problem:
+        lenient = AnsibleModule(argument_spec=dict((k, dict(type="raw")) for k in argument_spec),
+                                supports_check_mode=True)
+        lenient.fail_json(msg=problem)
+    return AnsibleModule(argument_spec=argument_spec, **kwargs)
 
 
 def run(module, engine, read_only=False):

@@ -208,3 +208,42 @@ def interface_addresses(values, field="addresses"):
         seen[iface.ip] = iface
         out.append(iface)
     return out
+
+
+def raw_problem(raw, spec, prefix=""):
+    """What in the raw (unconverted) module arguments `raw` does not have
+    the shape the argument spec `spec` declares, as 'field: reason', or
+    None. Ansible converts a list given for a str option to the string
+    "['x', 'y']" (which then is a valid namespace name), and refuses a
+    string given for a list of dicts without naming the option; both are
+    caught here, before Ansible's own conversion."""
+    for key, option in spec.items():
+        value = raw.get(key) if isinstance(raw, dict) else None
+        if value is None:
+            continue
+        field = prefix + key
+        kind = option.get("type", "str")
+        if kind == "str" and isinstance(value, (list, dict)):
+            return "%s: expected a string, got a %s (%r)" % (
+                field, "list" if isinstance(value, list) else "dictionary", value)
+        if kind == "list":
+            elements = option.get("elements")
+            if isinstance(value, (str, bytes)) and elements == "dict":
+                return "%s: expected a list of dictionaries, got the string %r" % (field, value)
+            if not isinstance(value, list):
+                continue
+            for i, item in enumerate(value):
+                where = "%s[%d]" % (field, i)
+                if elements == "str" and isinstance(item, (list, dict)):
+                    return "%s: expected a string, got %r" % (where, item)
+                if elements == "dict":
+                    if not isinstance(item, dict):
+                        return "%s: expected a dictionary, got %r" % (where, item)
+                    found = raw_problem(item, option.get("options") or {}, where + ".")
+                    if found:
+                        return found
+        if kind == "dict" and isinstance(value, dict) and option.get("options"):
+            found = raw_problem(value, option["options"], field + ".")
+            if found:
+                return found
+    return None

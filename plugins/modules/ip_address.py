@@ -145,14 +145,13 @@ commands:
   sample: ["ns0: add address 10.0.0.10/24 dev ipvl0"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=addresses.ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(argument_spec=addresses.ARGUMENT_SPEC, supports_check_mode=True)
     run(module, addresses.engine)
 
 

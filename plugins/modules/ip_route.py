@@ -162,15 +162,14 @@ commands:
   sample: ["ns0: replace route default via 10.0.0.1 dev ipvl0"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=routes.ARGUMENT_SPEC, required_if=routes.REQUIRED_IF,
-                           supports_check_mode=True)
+    module = new_module(argument_spec=routes.ARGUMENT_SPEC, required_if=routes.REQUIRED_IF,
+                        supports_check_mode=True)
     run(module, routes.engine)
 
 

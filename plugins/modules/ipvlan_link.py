@@ -215,15 +215,14 @@ port_changed:
   sample: {master: eth0, master_netns: null, from: l2 bridge, to: l3 bridge, siblings: ["ipvl1 (ns1)"]}
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
-                           supports_check_mode=True)
+    module = new_module(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
+                        supports_check_mode=True)
     run(module, links.engine)
 
 

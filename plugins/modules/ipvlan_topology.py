@@ -237,15 +237,14 @@ rendered:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=topology.ARGUMENT_SPEC,
-                           required_if=topology.REQUIRED_IF, supports_check_mode=True)
+    module = new_module(argument_spec=topology.ARGUMENT_SPEC,
+                        required_if=topology.REQUIRED_IF, supports_check_mode=True)
     run(module, topology.engine)
 
 

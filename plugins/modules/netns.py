@@ -108,14 +108,13 @@ commands:
   sample: ["(host): add netns ns0"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=namespaces.ARGUMENT_SPEC, supports_check_mode=True)
+    module = new_module(argument_spec=namespaces.ARGUMENT_SPEC, supports_check_mode=True)
     run(module, namespaces.engine)
 
 
