@@ -76,7 +76,7 @@ def scan_namespaces(driver, names=None, warn=None):
         names = driver.namespaces()
         if warn is not None:
             for stale in nsfs.stale_names():
-                warn("skipped %s" % nsfs.not_a_namespace(stale))
+                warn("skipped namespace '%s': %s" % (stale, nsfs.not_a_namespace(stale)))
     seen = {}
     host = nsfs.identity(None)
     if host is not None:

@@ -44,6 +44,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import (
 )
 
 FAULT_ENV = "LINUXNET_IPVLAN_TEST_FAULT"
+_GONE = (errno.EADDRNOTAVAIL, errno.ESRCH, errno.ENOENT)
 
 
 class VerifyFailed(IpvlanError):
@@ -115,6 +116,12 @@ def _fail(driver, plan, cause, failed, done, snapshot, rollback):
             try:
                 run_op(driver, inverse)
                 commands.append(inverse.line())
+            except KernelError as exc:
+                if inverse.action in ("addr_del", "route_del") and exc.code in _GONE:
+                    continue  # already gone (removed underneath): as wanted
+                ok = False
+                not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),
+                                                                              exc)})
             except IpvlanError as exc:
                 ok = False
                 not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),
