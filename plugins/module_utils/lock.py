@@ -25,7 +25,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import Ipvl
 
 LOCK_DIR = "/run/lock"
 LOCK_NAME = "linuxnet-ipvlan.lock"
-DEFAULT_TIMEOUT = 120  # seconds
+DEFAULT_TIMEOUT = 300  # seconds
 POLL = 0.05
 
 

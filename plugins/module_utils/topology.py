@@ -233,7 +233,7 @@ def _plan_removals(plan, want, have, state, declared):
             continue
         for member in have["members"][key]:
             if (member["netns"], member["name"]) not in declared:
-                _delete(plan, member, removed, "not declared")
+                _delete(plan, member, removed, "not declared", key)
     if state == "overridden":
         for member in have["unresolved"]:
             if (member["netns"], member["name"]) not in declared:
@@ -241,10 +241,15 @@ def _plan_removals(plan, want, have, state, declared):
     return removed
 
 
-def _delete(plan, member, removed, why):
-    # a removal of an undeclared or deleted slave; recreations are links.plan_link's
+def _delete(plan, member, removed, why, master=None):
+    """A removal of an undeclared or deleted slave (recreations are
+    links.plan_link's); `master` (netns, name), when known, lets a rollback
+    create the slave again without resolving its master."""
+    args = {"name": member["name"]}
+    if master is not None:
+        args.update(parent_netns=master[0], parent=master[1])
     plan.append(Op(member["netns"], "link_del", "delete %s %s (%s)"
-                   % (member["kind"], member["name"], why), name=member["name"]))
+                   % (member["kind"], member["name"], why), **args))
     removed.add((member["netns"], member["name"]))
 
 
@@ -327,7 +332,7 @@ def _plan_deleted(want, have):
         wanted = set((x["netns"], x["name"]) for x in port["links"])
         for member in have["members"].get(key, []):
             if not port["explicit_links"] or (member["netns"], member["name"]) in wanted:
-                _delete(plan, member, removed, "deleted")
+                _delete(plan, member, removed, "deleted", key)
     return plan
 
 
@@ -376,8 +381,10 @@ def engine(driver, p, check_mode):
     result = {"changed": bool(plan), "commands": plan.commands(),
               "before": have["gathered"]["ports"]}
     if plan and not check_mode:
+        # execute() verified the result, and so read every namespace it
+        # touched again after invalidating all (a port's mode change shows
+        # in every namespace)
         execute(driver, plan, rollback=p.get("rollback", True) is not False)
-        driver.invalidate()  # a port's mode change shows in every namespace
         result["after"] = ports.gather(driver)["ports"]
         result["diff"] = {"before": result["before"], "after": result["after"]}
     elif plan:

@@ -126,7 +126,7 @@ def _fail(driver, plan, cause, failed, done, snapshot, rollback):
                 ok = False
                 not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),
                                                                               exc)})
-        if ok:
+        if ok and undo:
             rolled_back.append(op.line())
     driver.invalidate()
     try:

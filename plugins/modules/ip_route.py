@@ -28,6 +28,8 @@ description:
     for IPv6) and reported as such.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.transaction
 requirements:
   - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
   - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
@@ -160,6 +162,34 @@ commands:
   type: list
   elements: str
   sample: ["ns0: replace route default via 10.0.0.1 dev ipvl0"]
+failed_operation:
+  description: The operation that failed; null when reading back the result failed verification.
+  returned: when applying the plan failed
+  type: str
+rolled_back:
+  description: The applied operations that were undone, newest first, one line each as in RV(commands).
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+rollback_commands:
+  description: The inverse operations that ran to undo them.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+not_restored:
+  description: What could not be put back, each with the reason; empty when the host is as it was before the run.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: dict
+  contains:
+    what:
+      description: The applied operation, or the object that differs from before the run.
+      type: str
+      returned: always
+    reason:
+      description: Why it was not restored.
+      type: str
+      returned: always
 """
 
 
