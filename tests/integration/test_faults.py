@@ -20,29 +20,6 @@ pytestmark = pytest.mark.ipvlan
 FAULT = "LINUXNET_IPVLAN_TEST_FAULT"
 
 
-@pytest.fixture
-def fault(monkeypatch):
-    def set_fault(value):
-        monkeypatch.setenv(FAULT, value)
-    yield set_fault
-    monkeypatch.delenv(FAULT, raising=False)
-
-
-@pytest.fixture
-def howto(make_veth, track_netns):
-    master = make_veth()
-    ns0, ns1 = unique_name("fn"), unique_name("fn")
-    track_netns(ns0)
-    track_netns(ns1)
-    config = [{"master": master, "mode": "l2", "links": [
-        {"name": "ipvl0", "netns": ns0, "addresses": ["10.0.0.10/24"],
-         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
-        {"name": "ipvl1", "netns": ns1, "addresses": ["10.0.0.11/24"],
-         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
-    ]}]
-    return master, ns0, ns1, config
-
-
 def converge(config, state="merged", check=False):
     return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
 

@@ -32,14 +32,6 @@ def netdev(make_netns, make_veth):
     return netns, dev
 
 
-@pytest.fixture
-def fault(monkeypatch):
-    def set_fault(value):
-        monkeypatch.setenv(FAULT, value)
-    yield set_fault
-    monkeypatch.delenv(FAULT, raising=False)
-
-
 def configured(dev, netns):
     found = ip_json("addr", "show", "dev", dev, netns=netns)
     return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0]["addr_info"]
