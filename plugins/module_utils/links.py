@@ -277,9 +277,9 @@ def plan_present(driver, p):
                 warnings.append(
                     "%s %s of master '%s' stays in namespace %s: links are identified by "
                     "namespace and name, so a second one is created in %s. To move it "
-                    "instead, set from_netns: %s" % (other["kind"], name, parent,
-                                                    label(other["netns"]), label(lns),
-                                                    other["netns"] or "''"))
+                    "instead, set from_netns: %s"
+                    % (other["kind"], name, parent, label(other["netns"]), label(lns),
+                       other["netns"] or "''"))
     before = existing if existing is not None else home
     if keep is None:
         predicted = {"name": name, "kind": want["kind"], "netns": lns, "mode": want["mode"],

@@ -96,12 +96,13 @@ def check_plan(driver, plan, field_of):
     session = driver.session(None)
     for kind in kinds:
         if not probe_kind(session, kind):
-            raise ValidationError(field_of("kind", kind), _MISSING.get(kind, "the kernel does not know "
-                                                                    "link kind %s" % kind))
+            raise ValidationError(field_of("kind", kind),
+                                  _MISSING.get(kind, "the kernel does not know link kind %s"
+                                               % kind))
     if l3s and l3s_configured() is False:
-        raise ValidationError(field_of("mode", "l3s"), "mode l3s needs a kernel built with "
-                                              "CONFIG_IPVLAN_L3S, and this kernel's "
-                                              "configuration has it unset; use mode l3")
+        raise ValidationError(field_of("mode", "l3s"),
+                              "mode l3s needs a kernel built with CONFIG_IPVLAN_L3S, and this "
+                              "kernel's configuration has it unset; use mode l3")
 
 
 # ------------------------------------------------------------------ topology

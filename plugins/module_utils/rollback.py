@@ -231,8 +231,8 @@ class Model(object):
                               up=True))
             return ops + self._l3_of(op.netns, a["name"])
         changes, words = {}, []
-        if a.get("mode") is not None and (link.get("mode"), link.get("flags")) != (a["mode"],
-                                                                                  a["flags"]):
+        old_port = (link.get("mode"), link.get("flags"))
+        if a.get("mode") is not None and old_port != (a["mode"], a["flags"]):
             changes.update(kind=link["kind"], mode=link["mode"], flags=link["flags"])
             words.append("mode %s %s" % (link["mode"], link["flags"]))
         if a.get("mtu") is not None and link.get("mtu") != a["mtu"] and link.get("mtu"):

@@ -73,11 +73,9 @@ def test_prefix_in_non_ascii_digits_is_a_field_error():
 # ------------------------------------------- shapes Ansible would convert
 
 
-SPEC = {"name": {"type": "str"}, "config": {"type": "list", "elements": "dict", "options": {
-    "master": {"type": "str"},
-    "links": {"type": "list", "elements": "dict", "options": {"name": {"type": "str"},
-                                                                "addresses": {"type": "list",
-                                                                              "elements": "str"}}}}}}
+LINK = {"name": {"type": "str"}, "addresses": {"type": "list", "elements": "str"}}
+PORT = {"master": {"type": "str"}, "links": {"type": "list", "elements": "dict", "options": LINK}}
+SPEC = {"name": {"type": "str"}, "config": {"type": "list", "elements": "dict", "options": PORT}}
 
 
 @pytest.mark.parametrize("raw,field", [
@@ -138,11 +136,9 @@ def topo(config):
 
 
 def test_topology_checks_route_src_before_any_change():
-    want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0",
-                                              "addresses": ["10.0.0.10/24"],
-                                              "routes": [{"dst": "192.0.2.0/24",
-                                                          "gateway": "10.0.0.1",
-                                                          "src": "10.0.0.99"}]}]}])
+    route = {"dst": "192.0.2.0/24", "gateway": "10.0.0.1", "src": "10.0.0.99"}
+    want = topo([{"master": "eth0", "links": [
+        {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
         preflight.check_topology_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].src"
@@ -159,10 +155,9 @@ def test_topology_accepts_a_src_another_link_of_the_namespace_has():
 @pytest.mark.parametrize("gateway,reason", [("10.0.0.255", "broadcast"),
                                             ("10.9.9.1", "no subnet of link s1")])
 def test_topology_checks_the_gateway_against_the_links_subnets(gateway, reason):
-    want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0",
-                                              "addresses": ["10.0.0.10/24"],
-                                              "routes": [{"dst": "default",
-                                                          "gateway": gateway}]}]}])
+    route = {"dst": "default", "gateway": gateway}
+    want = topo([{"master": "eth0", "links": [
+        {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
         preflight.check_topology_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].gateway"
@@ -201,7 +196,7 @@ def test_netns_absent_removes_a_stale_entry():
 
 def test_a_namespace_under_two_names_is_scanned_once(monkeypatch):
     ids = {None: (4, 1), "a": (4, 2), "b": (4, 2), "c": (4, 3), "hostalias": (4, 1)}
-    monkeypatch.setattr(nsfs, "identity", lambda name: ids.get(name))
+    monkeypatch.setattr(nsfs, "identity", ids.get)
     monkeypatch.setattr(nsfs, "stale_names", lambda: [])
     driver = FakeDriver([FakeSession(None), FakeSession("a"), FakeSession("b"),
                          FakeSession("c"), FakeSession("hostalias")])
