@@ -29,6 +29,7 @@ import ipaddress
 import os
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -106,6 +107,16 @@ def check_plan(driver, plan, field_of):
 
 
 # ------------------------------------------------------------------ topology
+
+
+def check_topology_namespaces(want, have):
+    """A namespace the topology would create must not be blocked by a
+    /run/netns entry that is no namespace (the create would fail)."""
+    for port in want:
+        for link in port["links"]:
+            netns = link["netns"]
+            if netns is not None and netns not in have["namespaces"] and nsfs.exists(netns):
+                raise ValidationError(link["where"] + ".netns", nsfs.not_a_namespace(netns))
 
 
 def check_topology_routes(want, have, exclusive):

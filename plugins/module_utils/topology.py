@@ -375,6 +375,7 @@ def engine(driver, p, check_mode):
         check_masters(driver, want)
     have = read(driver)
     if state != "deleted":
+        preflight.check_topology_namespaces(want, have)
         preflight.check_topology_routes(want, have, state in ("replaced", "overridden"))
     plan = plan_topology(want, have, state)
     preflight.check_plan(driver, plan, lambda option, value: _field_of(want, option, value))

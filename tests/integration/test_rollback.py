@@ -261,3 +261,14 @@ def test_a_namespace_under_two_names_is_reported_once(make_netns):
     finally:
         subprocess.run(["umount", path], check=False)
         os.unlink(path)
+
+
+def test_a_stale_entry_as_a_topology_namespace_fails_before_any_change(stale, make_veth):
+    master = make_veth()
+    config = [{"master": master, "links": [{"name": "ipvl0", "netns": stale}]}]
+    before = kernel_snapshot([None])
+    for check in (True, False):
+        result = run_module("ipvlan_topology", dict(config=config), check=check)
+        assert result["failed"] is True, result
+        assert result["msg"].startswith("config[0].links[0].netns: /run/netns/%s" % stale)
+    assert kernel_snapshot([None]) == before

@@ -189,6 +189,14 @@ def test_netns_present_over_a_stale_entry_is_refused_naming_the_field():
     assert exc.value.field == "name" and "not a network namespace" in str(exc.value)
 
 
+def test_topology_refuses_a_namespace_blocked_by_a_stale_entry(monkeypatch):
+    monkeypatch.setattr(nsfs, "exists", lambda name: name == "ns0")
+    want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0"}]}])
+    with pytest.raises(ValidationError) as exc:
+        preflight.check_topology_namespaces(want, t.empty_host())
+    assert exc.value.field == "config[0].links[0].netns"
+
+
 def test_netns_absent_removes_a_stale_entry():
     plan = namespaces.plan_namespace("ns0", "absent", [], stale=True)
     assert plan.commands() == ["(host): delete netns ns0 (a stale entry, not a namespace)"]
