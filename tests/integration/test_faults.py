@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
-from harness import unique_name
+from harness import settled_snapshot, unique_name
 
 pytestmark = pytest.mark.ipvlan
 
@@ -36,7 +36,7 @@ def configured(name, netns):
 
 def test_a_failure_at_each_operation_restores_the_snapshot_exactly(howto, fault):
     master, ns0, ns1, config = howto
-    before = kernel_snapshot([None])
+    before = settled_snapshot([None])  # a new master's IPv6 routes come a moment later
     plan = converge(config, check=True)["commands"]
     assert len(plan) == 10, plan
     for k in range(1, len(plan) + 1):
@@ -57,7 +57,7 @@ def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, tra
     ip("addr", "add", "10.0.5.10/24", "dev", "fx0")
     netns = unique_name("fe")
     track_netns(netns)
-    before = kernel_snapshot([None])
+    before = settled_snapshot([None])  # a new master's IPv6 routes come a moment later
     # mode l2 switches the port (fx0 too); 10.0.5.10 is fx0's: EADDRINUSE
     config = [{"master": master, "mode": "l2", "links": [
         {"name": "fx1", "netns": netns, "addresses": ["10.0.5.10/24"]}]}]
@@ -84,7 +84,7 @@ def test_the_master_deleted_mid_run_fails_cleanly(howto, fault):
 
 def test_the_namespace_deleted_under_its_link_fails_verification(howto, fault):
     master, ns0, ns1, config = howto
-    before = kernel_snapshot([None])
+    before = settled_snapshot([None])  # a new master's IPv6 routes come a moment later
     plan = converge(config, check=True)["commands"]
     k = plan.index("%s: add address 10.0.0.10/24 dev ipvl0" % ns0) + 1
     fault("%d:ip netns del %s" % (k, ns0))
