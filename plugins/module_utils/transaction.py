@@ -73,7 +73,7 @@ def execute(driver, plan, rollback=True, verify=True):
     """Apply `plan`; returns the lines of what ran. Raises PlanFailed."""
     if not plan:
         return []
-    model = rb.Model.read(driver, plan)
+    model = rb.Model.read(driver, plan) if rollback else None
     snapshot = copy.deepcopy(model) if rollback else None
     done = []
     for k, op in enumerate(plan, 1):
@@ -93,9 +93,13 @@ def execute(driver, plan, rollback=True, verify=True):
         if outcome == EXISTED:
             undo = []  # not made by this run: not removed by its rollback
         done.append((op, undo))
-        model.applied(op)
+        if model is not None:
+            model.applied(op)
     if verify:
-        differences = check(driver, plan)
+        try:
+            differences = check(driver, plan)
+        except IpvlanError as exc:  # what was touched cannot even be read back
+            differences = ["reading the result failed: %s" % exc]
         if differences:
             _fail(driver, plan, VerifyFailed(differences), None, done, snapshot, rollback)
     return [op.line() for op, _undo in done]
