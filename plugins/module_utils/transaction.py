@@ -153,6 +153,12 @@ def expectations(plan):
     ("addr", netns, dev, ip), ("route", netns, family, table, dst, metric);
     a value None means absent."""
     want = {}
+    on_dev = {}  # (netns, dev) -> its "addr" keys: they go with the link
+
+    def forget_l3(netns, dev):
+        for key in on_dev.pop((netns, dev), ()):
+            want.pop(key, None)
+
     for op in plan:
         a = op.args
         if op.action == "netns_add":
@@ -162,21 +168,21 @@ def expectations(plan):
                 del want[key]
             want[("netns", a["name"])] = None
         elif op.action == "link_add":
-            _forget_l3(want, a["target_netns"], a["name"])
+            forget_l3(a["target_netns"], a["name"])
             link = {"kind": a["kind"], "mode": a["mode"], "flags": a["flags"],
                     "up": bool(a.get("up"))}
             if a.get("mtu") is not None:
                 link["mtu"] = a["mtu"]
             want[("link", a["target_netns"], a["name"])] = link
         elif op.action == "link_del":
-            _forget_l3(want, op.netns, a["name"])
+            forget_l3(op.netns, a["name"])
             want[("link", op.netns, a["name"])] = None
         elif op.action == "link_set":
             key = ("link", op.netns, a["name"])
             link = dict(want.get(key) or {})
             to_netns = a.get("to_netns", op.netns)
             if to_netns != op.netns:
-                _forget_l3(want, op.netns, a["name"])
+                forget_l3(op.netns, a["name"])
                 want[key] = None
                 link["up"] = False
                 key = ("link", to_netns, a["name"])
@@ -190,6 +196,7 @@ def expectations(plan):
                 want.pop(key, None)
             else:
                 want[key] = None if op.action == "addr_del" else a["address"].network.prefixlen
+                on_dev.setdefault((op.netns, a["dev"]), []).append(key)
         elif op.action in ("route_add", "route_replace", "route_del"):
             spec = a["route"]
             key = ("route", op.netns) + rb.spec_key(spec)
@@ -198,16 +205,14 @@ def expectations(plan):
     return want
 
 
-def _forget_l3(want, netns, dev):
-    for key in [k for k in want if k[0] == "addr" and k[1] == netns and k[2] == dev]:
-        del want[key]
-
-
 def check(driver, plan):
-    """What differs, after applying `plan`, from what it set: readable lines."""
+    """What differs, after applying `plan`, from what it set: readable lines.
+    Every namespace touched is read once (after invalidating every dump: a
+    port's mode change shows in all namespaces)."""
     want = expectations(plan)
     driver.invalidate()
     existing = set(driver.namespaces())
+    views = {}
     out = []
     for key in sorted(want, key=_sort_key):
         wanted = want[key]
@@ -221,13 +226,15 @@ def check(driver, plan):
             if wanted is not None:
                 out.append("%s: namespace is missing" % label(netns))
             continue
-        session = driver.session(netns)
+        if netns not in views:
+            views[netns] = _View(driver.session(netns))
+        view = views[netns]
         if key[0] == "link":
-            out.extend(_check_link(session, key[2], wanted))
+            out.extend(_check_link(view, key[2], wanted))
         elif key[0] == "addr":
-            out.extend(_check_addr(session, key[2], key[3], wanted))
+            out.extend(_check_addr(view, key[2], key[3], wanted))
         else:
-            out.extend(_check_route(session, key, wanted))
+            out.extend(_check_route(view, key, wanted))
     return out
 
 
@@ -235,50 +242,57 @@ def _sort_key(key):
     return tuple("" if x is None else str(x) for x in key)
 
 
-def _check_link(session, name, wanted):
-    where = label(session.netns)
-    link = session.link(name)
+class _View(object):
+    """One namespace's dumps, indexed for the checks."""
+
+    def __init__(self, session):
+        self.where = label(session.netns)
+        self.links = dict((x["name"], x) for x in session.links())
+        names = dict((x["ifindex"], x["name"]) for x in session.links())
+        self.addresses = {}
+        for item in session.addresses():
+            iface = ipaddress.ip_interface(item["address"])
+            self.addresses[(names.get(item["ifindex"]), iface.ip)] = iface
+        self.routes = {}
+        for route in session.routes():
+            if route.get("type") != m.RTN_UNICAST:
+                continue
+            key = (route["family"], route["table"],
+                   ipaddress.ip_network(route["dst"], strict=False), route["metric"])
+            self.routes.setdefault(key, []).append(dict(route, dev=names.get(route.get("oif"))))
+
+
+def _check_link(view, name, wanted):
+    link = view.links.get(name)
     if wanted is None:
-        return ["%s: link %s is still there" % (where, name)] if link is not None else []
+        return ["%s: link %s is still there" % (view.where, name)] if link is not None else []
     if link is None:
-        return ["%s: link %s is missing" % (where, name)]
+        return ["%s: link %s is missing" % (view.where, name)]
     out = []
     for key in ("kind", "mode", "flags", "mtu", "up"):
         if key in wanted and link.get(key) != wanted[key]:
-            out.append("%s: link %s %s is %s, wanted %s" % (where, name, key, link.get(key),
+            out.append("%s: link %s %s is %s, wanted %s" % (view.where, name, key, link.get(key),
                                                             wanted[key]))
     return out
 
 
-def _check_addr(session, dev, ip, prefixlen):
-    where = label(session.netns)
-    link = session.link(dev)
-    found = None
-    if link is not None:
-        for item in session.addresses():
-            if item["ifindex"] == link["ifindex"]:
-                iface = ipaddress.ip_interface(item["address"])
-                if iface.ip == ip:
-                    found = iface
+def _check_addr(view, dev, ip, prefixlen):
+    found = view.addresses.get((dev, ip))
     if prefixlen is None:
-        return ["%s: address %s dev %s is still there" % (where, found, dev)] if found else []
+        return (["%s: address %s dev %s is still there" % (view.where, found, dev)]
+                if found else [])
     if found is None:
-        return ["%s: address %s/%d dev %s is missing" % (where, ip, prefixlen, dev)]
+        return ["%s: address %s/%d dev %s is missing" % (view.where, ip, prefixlen, dev)]
     if found.network.prefixlen != prefixlen:
         return ["%s: address %s dev %s has prefix /%d, wanted /%d"
-                % (where, ip, dev, found.network.prefixlen, prefixlen)]
+                % (view.where, ip, dev, found.network.prefixlen, prefixlen)]
     return []
 
 
-def _check_route(session, key, wanted):
-    where = label(session.netns)
+def _check_route(view, key, wanted):
     _kind, _netns, family, table, dst, metric = key
-    names = dict((x["ifindex"], x["name"]) for x in session.links())
-    found = [r for r in session.routes()
-             if r["family"] == family and r["table"] == table and r["metric"] == metric
-             and r.get("type") == m.RTN_UNICAST
-             and ipaddress.ip_network(r["dst"], strict=False) == dst]
-    text = "%s: route %s table %d metric %d" % (where, dst, table, metric)
+    found = view.routes.get((family, table, dst, metric), [])
+    text = "%s: route %s table %d metric %d" % (view.where, dst, table, metric)
     if wanted is None:
         return [text + " is still there"] if found else []
     if not found:
@@ -288,6 +302,6 @@ def _check_route(session, key, wanted):
     gateway = ipaddress.ip_address(route["gateway"]) if route.get("gateway") else None
     if gateway != wanted["gateway"]:
         out.append("%s has gateway %s, wanted %s" % (text, gateway, wanted["gateway"]))
-    if wanted["dev"] is not None and names.get(route.get("oif")) != wanted["dev"]:
-        out.append("%s has dev %s, wanted %s" % (text, names.get(route.get("oif")), wanted["dev"]))
+    if wanted["dev"] is not None and route["dev"] != wanted["dev"]:
+        out.append("%s has dev %s, wanted %s" % (text, route["dev"], wanted["dev"]))
     return out
