@@ -272,8 +272,9 @@ def plan_present(driver, p):
         port_note = _port_check(master, pns, members, [x for x in (existing, home) if x],
                                 want["mode"], want["flags"], p["force"])
     if keep is None and members is not None:
+        moved_away = None if home is None else home["netns"]
         for other in members:
-            if other["name"] == name and other["netns"] != lns and other is not home:
+            if other["name"] == name and other["netns"] not in (lns, moved_away):
                 warnings.append(
                     "%s %s of master '%s' stays in namespace %s: links are identified by "
                     "namespace and name, so a second one is created in %s. To move it "
