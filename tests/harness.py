@@ -165,3 +165,12 @@ def finish(proc, timeout=600):
     except ValueError:
         result = None
     return proc.returncode, result, err
+
+
+def snapshot_diff(before, after):
+    """The lines that differ between two kernel_snapshot() results, for an
+    assertion message that says what changed."""
+    import difflib
+    old = json.dumps(before, indent=1, sort_keys=True, default=str).splitlines()
+    new = json.dumps(after, indent=1, sort_keys=True, default=str).splitlines()
+    return "\n".join(line for line in difflib.unified_diff(old, new, lineterm="", n=2))

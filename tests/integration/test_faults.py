@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
-from harness import settled_snapshot, unique_name
+from harness import settled_snapshot, snapshot_diff, unique_name
 
 pytestmark = pytest.mark.ipvlan
 
@@ -45,7 +45,9 @@ def test_a_failure_at_each_operation_restores_the_snapshot_exactly(howto, fault)
         assert result["failed"] is True and result["failed_operation"] == plan[k - 1], result
         assert len(result["rolled_back"]) == k - 1 and result["not_restored"] == [], result
         assert result["changed"] is False
-        assert kernel_snapshot([None]) == before, "fault at operation %d of %d" % (k, len(plan))
+        after = kernel_snapshot([None])
+        assert after == before, "fault at operation %d of %d:\n%s" % (k, len(plan),
+                                                                      snapshot_diff(before, after))
     fault("")
     assert converge(config)["changed"] is True
     assert converge(config)["changed"] is False
@@ -65,7 +67,9 @@ def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, tra
     assert result["failed"] is True and "EADDRINUSE" in result["msg"], result
     assert result["changed"] is False and result["not_restored"] == [], result
     assert any("mode l2 bridge" in line for line in result["rolled_back"])
-    assert kernel_snapshot([None]) == before and netns not in netns_list()
+    after = kernel_snapshot([None])
+    assert after == before, snapshot_diff(before, after)
+    assert netns not in netns_list()
     ip("link", "del", "fx0", check=False)
 
 
