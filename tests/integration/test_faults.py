@@ -53,10 +53,14 @@ def test_a_failure_at_each_operation_restores_the_snapshot_exactly(howto, fault)
     assert converge(config)["changed"] is False
 
 
-def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, track_netns):
+@pytest.mark.parametrize("up", [True, False], ids=["sibling-up", "sibling-down"])
+def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, track_netns, up):
     master = make_veth()
     ip("link", "add", "link", master, "name", "fx0", "type", "ipvlan", "mode", "l3")
+    ip("link", "set", "fx0", "addrgenmode", "none")
     ip("addr", "add", "10.0.5.10/24", "dev", "fx0")
+    if up:
+        ip("link", "set", "fx0", "up")
     netns = unique_name("fe")
     track_netns(netns)
     before = settled_snapshot([None])  # a new master's IPv6 routes come a moment later
