@@ -130,3 +130,47 @@ def settled_snapshot(netns_list=(None,), timeout=30):
         if time.time() > deadline:
             raise AssertionError("the kernel state did not settle in %d s" % timeout)
         last = now
+
+
+def run_module_process(name, args=None, check=False, env=None, timeout=600):
+    """Run linuxnet.ipvlan.<name> in a process of its own, as Ansible runs a
+    module (python MODULE ARGS_FILE), for tests that kill it or run two at
+    once. Returns the subprocess.Popen, with stdout/stderr piped."""
+    import os
+    import sys
+    import tempfile
+    payload = dict(args or {})
+    payload["_ansible_check_mode"] = check
+    handle, path = tempfile.mkstemp(prefix="module-args-", suffix=".json")
+    with os.fdopen(handle, "w") as out:
+        json.dump({"ANSIBLE_MODULE_ARGS": payload}, out)
+    full_env = dict(os.environ)
+    build = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build")
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        [build] + [x for x in full_env.get("PYTHONPATH", "").split(os.pathsep) if x])
+    full_env.update(env or {})
+    proc = subprocess.Popen([sys.executable, "-m", PACKAGE + name, path], env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.args_file = path
+    return proc
+
+
+def finish(proc, timeout=600):
+    """(returncode, result dict or None, stderr) of run_module_process()."""
+    import os
+    out, err = proc.communicate(timeout=timeout)
+    os.unlink(proc.args_file)
+    try:
+        result = json.loads(out)
+    except ValueError:
+        result = None
+    return proc.returncode, result, err
+
+
+def snapshot_diff(before, after):
+    """The lines that differ between two kernel_snapshot() results, for an
+    assertion message that says what changed."""
+    import difflib
+    old = json.dumps(before, indent=1, sort_keys=True, default=str).splitlines()
+    new = json.dumps(after, indent=1, sort_keys=True, default=str).splitlines()
+    return "\n".join(line for line in difflib.unified_diff(old, new, lineterm="", n=2))

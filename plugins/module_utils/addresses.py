@@ -10,9 +10,16 @@ except IPv6 link-local ones, which the kernel manages.
 
 IPv4 detail: deleting a primary address makes the kernel delete the
 secondaries in its subnet too (unless promote_secondaries is set, and it is
-not in a new namespace). Deletes run first, secondaries before primaries,
-and wanted addresses that shared a deleted address's subnet are put back
-with 'replace' (add, or leave as is).
+not in a new namespace), and with the device's last IPv4 address it drops
+every route through the device; routes with that address as source go as
+well. Nothing the user did not mention is lost quietly: deletes run first,
+secondaries before primaries; wanted addresses that shared a deleted
+address's subnet are put back with 'replace' (add, or leave as is); the
+dropped routes are put back exactly as they were read (after the adds, so
+that their gateway is reachable again). What cannot be kept is refused
+before anything changes, naming it: a secondary that is not declared (its
+label, broadcast and lifetimes could not be restored), a route whose
+gateway or source the new addresses no longer cover.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,8 +28,10 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.rollback import route_op
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     NamespaceNotFound,
     ValidationError,
@@ -36,6 +45,7 @@ ARGUMENT_SPEC = dict(
     addresses=dict(type="list", elements="str", default=[]),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     exclusive=dict(type="bool", default=False),
+    rollback=dict(type="bool", default=True),
 )
 
 
@@ -51,13 +61,17 @@ def _keeps_itself(iface):
     return iface.version == 6 and iface.ip.is_link_local
 
 
-def plan_addresses(netns, dev, have_cidrs, want_cidrs, state, exclusive=False):
+def plan_addresses(netns, dev, have_cidrs, want_cidrs, state, exclusive=False, routes=None,
+                   field="addresses"):
     """Ops that bring the addresses of `dev` in `netns` to the wanted state.
 
     `have_cidrs`: the device's addresses now, in the kernel's dump order
     ('10.0.0.1/24' strings or ip_interface objects). `want_cidrs`: the
     declared ones (strings are validated; a missing prefix is /32 or /128).
-    Pure: reads nothing. Raises ValidationError (field 'addresses')."""
+    `routes`: the namespace's routes (route dicts with 'dev' names), so that
+    the routes the kernel drops with an IPv4 address are put back (or the
+    change refused); None when the caller manages them itself.
+    Pure: reads nothing. Raises ValidationError (field `field`)."""
     v.choice(state, ("present", "absent"), "state")
     want = v.interface_addresses([str(x) for x in want_cidrs], "addresses")
     have = [_interface(x) for x in have_cidrs]
@@ -80,11 +94,65 @@ def plan_addresses(netns, dev, have_cidrs, want_cidrs, state, exclusive=False):
         for w in want:
             if w not in have:
                 plan.append(_op(netns, "addr_add", "add", w, dev))
-    for h in _may_drop_with(have, deletes):
+    dropped = _may_drop_with(have, deletes)
+    lost = [h for h in dropped if h not in want]
+    if lost:
+        raise ValidationError(field, "deleting %s makes the kernel delete the secondary "
+                                     "address(es) %s of the same subnet, which are not declared: "
+                                     "declare them too (with state=present they are then added "
+                                     "back, without label, broadcast or lifetimes), delete them "
+                                     "first, or set net.ipv4.conf.<dev>.promote_secondaries=1"
+                              % (", ".join(str(d) for d in deletes),
+                                 ", ".join(str(x) for x in lost)))
+    for h in dropped:
         op = _op(netns, "addr_replace", "replace", h, dev)
         op.text += " (keep it: the kernel drops secondaries with their primary)"
         plan.append(op)
+    if routes is not None:
+        plan.extend(_keep_routes(netns, dev, have, deletes, dropped, want, state, routes, field))
     return plan
+
+
+def _keep_routes(netns, dev, have, deletes, dropped, want, state, routes, field):
+    """Put back the routes the kernel drops with deleted IPv4 addresses, or
+    refuse when they could not work afterwards."""
+    gone_v4 = [d for d in deletes if d.version == 4]
+    if not gone_v4:
+        return []
+    remaining = [h for h in have if h.version == 4 and h not in deletes and h not in dropped]
+    final = [h for h in have if h not in deletes] + \
+        [w for w in want if state == "present" and w not in have]
+    final_v4 = [x for x in final if x.version == 4]
+    gone_ips = set(d.ip for d in gone_v4)
+    ops, refused = [], []
+    for route in routes:
+        if route.get("family") != 4 or not ports.is_configured_route(route):
+            continue
+        by_src = route.get("src") and ipaddress.ip_address(route["src"]) in gone_ips
+        by_dev = route.get("dev") == dev and not remaining
+        if not (by_src or by_dev):
+            continue
+        text = _route_words(route)
+        src = ipaddress.ip_address(route["src"]) if route.get("src") else None
+        gateway = ipaddress.ip_address(route["gateway"]) if route.get("gateway") else None
+        if src is not None and src in gone_ips and src not in set(x.ip for x in final):
+            refused.append("%s (its source goes)" % text)
+        elif route.get("dev") == dev and gateway is not None and \
+                not any(gateway in x.network for x in final_v4):
+            refused.append("%s (no address on %s covers its gateway any more)" % (text, dev))
+        else:
+            ops.append(route_op(netns, "route_replace", "add", route,
+                                "keep it: the kernel drops it with %s"
+                                % ", ".join(str(d) for d in gone_v4)))
+    if refused:
+        raise ValidationError(field, "deleting %s makes the kernel drop route(s) that could not "
+                                     "be put back: %s; delete or change those routes first"
+                              % (", ".join(str(d) for d in gone_v4), "; ".join(refused)))
+    return ops
+
+
+def _route_words(route):
+    return route_op(None, "route_replace", "route", route).text.partition(" route ")[2]
 
 
 def _may_drop_with(have, deletes):
@@ -159,8 +227,9 @@ def engine(driver, p, check_mode):
                               % (dev, label(netns)))
 
     have = device_addresses(session, link["ifindex"])
-    plan = plan_addresses(netns, dev, have, w["addresses"], w["state"], w["exclusive"])
-    commands = converge(driver, plan, check_mode)
+    routes = [dict(r, dev=names) for r, names in _named(session)]
+    plan = plan_addresses(netns, dev, have, w["addresses"], w["state"], w["exclusive"], routes)
+    commands = converge(driver, plan, check_mode, p.get("rollback", True) is not False)
     if plan and not check_mode:
         after = device_addresses(session, link["ifindex"])
     else:
@@ -168,6 +237,11 @@ def engine(driver, p, check_mode):
     result.update(changed=bool(plan), commands=commands, addresses=after,
                   diff={"before": _state(dev, netns, have), "after": _state(dev, netns, after)})
     return result
+
+
+def _named(session):
+    names = dict((x["ifindex"], x["name"]) for x in session.links())
+    return [(r, names.get(r.get("oif"))) for r in session.routes()]
 
 
 def _state(dev, netns, addresses):

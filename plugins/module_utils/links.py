@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -37,6 +39,8 @@ ARGUMENT_SPEC = dict(
     mtu=dict(type="int"),
     up=dict(type="bool", default=True),
     force=dict(type="bool", default=False),
+    from_netns=dict(type="str"),
+    rollback=dict(type="bool", default=True),
 )
 REQUIRED_IF = [("state", "present", ["parent"])]
 
@@ -45,58 +49,32 @@ REQUIRED_IF = [("state", "present", ["parent"])]
 
 
 def parent_of(driver, link):
-    """(netns, ifindex) of an ipvlan link's master, or None if unresolvable.
-
-    IFLA_LINK is an index in the master's namespace; IFLA_LINK_NETNSID says
-    which namespace that is, as an id local to the link's namespace."""
-    if link.get("parent_nsid") is None:
-        return _parent_by_mac(driver, link)
-    session = driver.session(link["netns"])
-    for candidate in [None] + driver.namespaces():
-        if candidate == link["netns"]:
-            continue
-        try:
-            nsid = session.nsid(driver.fd(candidate), candidate)
-        except IpvlanError:  # gone, or a stale /run/netns entry
-            continue
-        if nsid == link["parent_nsid"]:
-            return candidate, link["parent_index"]
-    return None
-
-
-def _parent_by_mac(driver, link):
-    """The master of a slave whose dump names no namespace for it.
-
-    ipvtap links carry no IFLA_LINK_NETNSID (its link ops lack get_link_net),
-    so IFLA_LINK may be an index in any namespace, and the kernel omits
-    IFLA_LINK altogether when it equals the slave's own index. A slave always
-    has its master's MAC address: the master is the non-ipvlan device with
-    that index and that MAC, looked for in the slave's namespace first."""
-    index = link.get("parent_index") or link["ifindex"]
-    for candidate in [link["netns"], None] + driver.namespaces():
-        try:
-            found = driver.session(candidate).link_by_index(index)
-        except IpvlanError:  # gone, or a stale /run/netns entry
-            continue
-        if found is not None and found is not link and found["kind"] not in m.IPVLAN_KINDS \
-                and found.get("mac") == link.get("mac"):
-            return candidate, index
-    return None
+    """(netns, ifindex) of an ipvlan link's master, or None if it cannot be
+    named: ports.master_of() is the one resolver (an ambiguous master is
+    not guessed)."""
+    found = ports.master_of(driver, link)
+    return None if found is None else (found[0], found[1]["ifindex"])
 
 
 def port_members(driver, master_netns, master_index, first=None):
-    """Every ipvlan/ipvtap slave of a master, in every namespace.
+    """Every ipvlan/ipvtap slave of a master, in every namespace (each
+    namespace once, however many /run/netns names it has).
 
     The master's namespace is read first; `first` lists namespaces likely to
     hold slaves (read next)."""
-    order = [master_netns] + list(first or []) + [None] + driver.namespaces()
+    everywhere = ports.scan_namespaces(driver)
+    order = [master_netns] + list(first or []) + everywhere
     seen = set()
     members = []
     for netns in order:
         if netns in seen:
             continue
         seen.add(netns)
-        for link in driver.session(netns).links():
+        try:
+            found = driver.session(netns).links()
+        except IpvlanError:  # vanished meanwhile
+            continue
+        for link in found:
             if link["kind"] not in m.IPVLAN_KINDS:
                 continue
             if parent_of(driver, link) == (master_netns, master_index):
@@ -162,104 +140,166 @@ def check_master(session, master, parent, pns, mtu):
                                      "cannot exceed its master" % (mtu, master["mtu"]))
 
 
-def _same_master(driver, link, pns, master):
-    return parent_of(driver, link) == (pns, master["ifindex"])
+def plan_link(plan, want, existing, same_master, home, field, set_mode=False):
+    """The one planner of a slave link, used by ipvlan_link and
+    ipvlan_topology. Appends to `plan`; returns (kept, fresh): the slave
+    that is kept (moved and/or corrected in place), or None when one is
+    created; fresh is True when the link arrives in its namespace in this
+    plan (created or moved: no addresses or routes there yet).
+
+    `want`: name, kind, netns (where the link belongs), master,
+    master_netns, mode, flags, mtu (None: not managed), up.
+    `existing`: the device called `name` in `netns` now, or None.
+    `same_master`: whether `existing` is a slave of the wanted master.
+    `home`: a slave of the wanted master called `name` in another
+    namespace that is to be moved into `netns`, or None; only looked at
+    when nothing of that name is in `netns` (identity is namespace + name).
+    Rules, here and nowhere else: a device that is not ipvlan/ipvtap is never
+    touched (ValidationError on `field`); a slave of another master or of
+    another kind is deleted and created again; moving takes a link down."""
+    name, target = want["name"], want["netns"]
+    if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
+        raise ValidationError(field, "'%s' in namespace %s is a %s, not an ipvlan/ipvtap "
+                                     "link; it is left untouched. Choose another name"
+                              % (name, label(target), existing["kind"] or "physical device"))
+    keep = None
+    candidate = existing if existing is not None else home
+    if candidate is not None:
+        if existing is not None and not same_master:
+            _delete(plan, existing, target, "recreate: other master")
+        elif candidate["kind"] != want["kind"]:
+            _delete(plan, candidate, candidate["netns"], "recreate: kind changed")
+        else:
+            keep = candidate
+    if keep is None:
+        _add(plan, want)
+        return None, True
+    up_now = keep["up"]
+    moved = keep["netns"] != target
+    if moved:
+        plan.append(Op(keep["netns"], "link_set", "move link %s to netns %s" % (name, label(target)),
+                       name=name, to_netns=target))
+        up_now = False  # a move takes the link down
+    changes, words = {}, []
+    if set_mode and (keep["mode"], keep["flags"]) != (want["mode"], want["flags"]):
+        changes.update(kind=want["kind"], mode=want["mode"], flags=want["flags"])
+        words.append("mode %s %s" % (want["mode"], want["flags"]))
+    if want["mtu"] is not None and keep.get("mtu") != want["mtu"]:
+        changes["mtu"] = want["mtu"]
+        words.append("mtu %d" % want["mtu"])
+    if up_now != want["up"]:
+        changes["up"] = want["up"]
+        words.append("up" if want["up"] else "down")
+    if changes:
+        plan.append(Op(target, "link_set", "set link %s %s" % (name, " ".join(words)),
+                       name=name, **changes))
+    return keep, moved
+
+
+def _delete(plan, link, netns, why):
+    plan.append(Op(netns, "link_del", "delete %s %s (%s)" % (link["kind"], link["name"], why),
+                   name=link["name"]))
+
+
+def _add(plan, want):
+    text = "add %s %s link %s mode %s %s" % (want["kind"], want["name"], want["master"],
+                                             want["mode"], want["flags"])
+    if want["mtu"] is not None:
+        text += " mtu %d" % want["mtu"]
+    if want["netns"] != want["master_netns"]:
+        text += " netns %s" % label(want["netns"])
+    plan.append(Op(want["master_netns"], "link_add", text + (" up" if want["up"] else ""),
+                   name=want["name"], kind=want["kind"], parent=want["master"],
+                   parent_netns=want["master_netns"], target_netns=want["netns"],
+                   mode=want["mode"], flags=want["flags"], mtu=want["mtu"], up=want["up"]))
+
+
+def check_mtu(value, field="mtu"):
+    if value is not None and not 68 <= value <= 65535:
+        raise ValidationError(field, "%d is outside 68..65535" % value)
+    return value
 
 
 def plan_present(driver, p):
-    """(plan, before, predicted, port_note) for state=present."""
+    """(plan, before, predicted, port_note, warnings) for state=present."""
     name = v.ifname(p["name"], "name")
     parent = v.ifname(p["parent"], "parent")
     pns = v.optional_netns(p.get("parent_netns"), "parent_netns")
     lns = v.optional_netns(p.get("netns"), "netns")
     if lns is None:
         lns = pns
-    if p.get("mtu") is not None and not 68 <= p["mtu"] <= 65535:
-        raise ValidationError("mtu", "%d is outside 68..65535" % p["mtu"])
-    kind, mode, flags, mtu, up = p["kind"], p["mode"], p["flags"], p.get("mtu"), p["up"]
+    from_netns = p.get("from_netns")
+    if from_netns is not None:
+        from_netns = None if from_netns == "" else v.netns_name(from_netns, "from_netns")
+    mtu = check_mtu(p.get("mtu"))
+    want = {"name": name, "kind": p["kind"], "netns": lns, "master": parent,
+            "master_netns": pns, "mode": p["mode"], "flags": p["flags"], "mtu": mtu,
+            "up": p["up"]}
 
     msession = driver.session(pns, "parent_netns")
     lsession = driver.session(lns, "netns")
     master = msession.link(parent)
     check_master(msession, master, parent, pns, mtu)
+    ours = (pns, master["ifindex"])
 
     existing = lsession.link(name)
-    if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
-        raise ValidationError("name", "'%s' in namespace %s is a %s, not an ipvlan/ipvtap "
-                                      "link; it is left untouched. Choose another name"
-                              % (name, label(lns), existing["kind"] or "physical device"))
-    members = None
-    if existing is None and lns != pns:
+    same = existing is not None and existing["kind"] in m.IPVLAN_KINDS \
+        and parent_of(driver, existing) == ours
+    home = None
+    given = p.get("from_netns") is not None
+    source = from_netns if given else pns
+    if existing is None and source != lns:
         # A link is identified by (namespace, name): slaves called eth0 in
-        # many containers are different links. The one exception is the
-        # HOWTO's flow, 'ip link add' in the master's namespace and then a
-        # move: a slave of this master with this name there is moved.
-        candidate = msession.link(name)
+        # many containers are different links. Moved are: a slave of this
+        # master with this name in from_netns, or, without from_netns, in
+        # the master's namespace (the HOWTO's 'ip link add', then a move).
+        candidate = driver.session(source, "from_netns").link(name)
         if candidate is not None and candidate["kind"] in m.IPVLAN_KINDS \
-                and _same_master(driver, candidate, pns, master):
-            existing = candidate
+                and parent_of(driver, candidate) == ours:
+            home = candidate
+        elif given and candidate is not None:
+            raise ValidationError("from_netns", "'%s' in namespace %s is not an ipvlan/ipvtap "
+                                                "slave of '%s'; it is not moved"
+                                  % (name, label(source), parent))
 
     plan = Plan()
-    recreate = existing is not None and (
-        existing["kind"] != kind or not _same_master(driver, existing, pns, master))
-    if recreate:
-        why = "kind" if existing["kind"] != kind else "parent"
-        plan.append(Op(existing["netns"], "link_del", "delete %s %s (recreate: %s changed)"
-                       % (existing["kind"], name, why), name=name))
-    keep = existing if existing is not None and not recreate else None
-
+    keep, _fresh = plan_link(plan, want, existing, same, home, "name", set_mode=True)
+    members = None
     port_note = None
-    if keep is None or (keep["mode"], keep["flags"]) != (mode, flags):
-        if members is None:
-            members = port_members(driver, pns, master["ifindex"], first=[lns])
-        port_note = _port_check(master, pns, members, existing, mode, flags, p["force"])
-
+    warnings = []
+    if keep is None or (keep["mode"], keep["flags"]) != (want["mode"], want["flags"]):
+        members = port_members(driver, pns, master["ifindex"], first=[lns])
+        port_note = _port_check(master, pns, members, [x for x in (existing, home) if x],
+                                want["mode"], want["flags"], p["force"])
+    if keep is None and members is not None:
+        moved_away = None if home is None else home["netns"]
+        for other in members:
+            if other["name"] == name and other["netns"] not in (lns, moved_away):
+                warnings.append(
+                    "%s %s of master '%s' stays in namespace %s: links are identified by "
+                    "namespace and name, so a second one is created in %s. To move it "
+                    "instead, set from_netns: %s"
+                    % (other["kind"], name, parent, label(other["netns"]), label(lns),
+                       other["netns"] or "''"))
+    before = existing if existing is not None else home
     if keep is None:
-        text = "add %s %s link %s mode %s %s" % (kind, name, parent, mode, flags)
-        if mtu is not None:
-            text += " mtu %d" % mtu
-        if lns != pns:
-            text += " netns %s" % lns
-        plan.append(Op(pns, "link_add", text + (" up" if up else ""), name=name, kind=kind,
-                       parent=parent, parent_netns=pns, target_netns=lns, mode=mode, flags=flags,
-                       mtu=mtu, up=up))
-        predicted = {"name": name, "kind": kind, "netns": lns, "mode": mode, "flags": flags,
-                     "mtu": mtu if mtu is not None else master.get("mtu"), "up": up,
-                     "mac": master.get("mac"), "ifindex": None}
-        return plan, existing, predicted, port_note
-
-    predicted = dict(keep)
-    current_up = keep["up"]
+        predicted = {"name": name, "kind": want["kind"], "netns": lns, "mode": want["mode"],
+                     "flags": want["flags"], "mtu": mtu if mtu is not None else master.get("mtu"),
+                     "up": want["up"], "mac": master.get("mac"), "ifindex": None}
+        return plan, before, predicted, port_note, warnings
+    predicted = dict(keep, mode=want["mode"], flags=want["flags"], up=want["up"])
     if keep["netns"] != lns:
-        plan.append(Op(keep["netns"], "link_set", "move link %s to netns %s" % (name, lns),
-                       name=name, to_netns=lns))
-        current_up = False  # a move takes the link down
-        predicted["netns"] = lns
-        predicted["ifindex"] = None
-    changes, words = {}, []
-    if (keep["mode"], keep["flags"]) != (mode, flags):
-        changes.update(kind=kind, mode=mode, flags=flags)
-        words.append("mode %s %s" % (mode, flags))
-    if mtu is not None and keep.get("mtu") != mtu:
-        changes["mtu"] = mtu
-        words.append("mtu %d" % mtu)
-    if current_up != up:
-        changes["up"] = up
-        words.append("up" if up else "down")
-    if changes:
-        plan.append(Op(lns, "link_set", "set link %s %s" % (name, " ".join(words)),
-                       name=name, **changes))
-    predicted.update(mode=mode, flags=flags, up=up)
+        predicted.update(netns=lns, ifindex=None)
     if mtu is not None:
         predicted["mtu"] = mtu
-    return plan, existing, predicted, port_note
+    return plan, before, predicted, port_note, warnings
 
 
-def _port_check(master, pns, members, existing, mode, flags, force):
+def _port_check(master, pns, members, excluded, mode, flags, force):
     """Refuse (or, with force, describe) a mode/flags change that would hit
-    sibling slaves of the same master."""
-    siblings = [s for s in members
-                if existing is None or (s["netns"], s["name"]) != (existing["netns"], existing["name"])]
+    sibling slaves of the same master (`excluded`: the link itself)."""
+    skip = set((x["netns"], x["name"]) for x in excluded)
+    siblings = [s for s in members if (s["netns"], s["name"]) not in skip]
     if not siblings:
         return None
     port = (siblings[0]["mode"], siblings[0]["flags"])
@@ -301,14 +341,16 @@ def plan_absent(driver, p):
 
 
 def engine(driver, p, check_mode):
+    rollback = p.get("rollback", True) is not False
     if p["state"] == "absent":
         plan, before = plan_absent(driver, p)
-        commands = converge(driver, plan, check_mode)
+        commands = converge(driver, plan, check_mode, rollback)
         return {"changed": bool(plan), "commands": commands, "link": {},
                 "diff": {"before": _diffable(before), "after": {}}}
 
-    plan, before, predicted, port_note = plan_present(driver, p)
-    commands = converge(driver, plan, check_mode)
+    plan, before, predicted, port_note, warnings = plan_present(driver, p)
+    preflight.check_plan(driver, plan, lambda option, value: option)
+    commands = converge(driver, plan, check_mode, rollback)
     pns = v.optional_netns(p.get("parent_netns"))
     after = predicted
     if plan and not check_mode:
@@ -318,6 +360,8 @@ def engine(driver, p, check_mode):
               "diff": {"before": _diffable(before, p["parent"], pns), "after": link}}
     if port_note is not None:
         result["port_changed"] = port_note
+    if warnings:
+        result["warnings"] = warnings
     return result
 
 

@@ -137,6 +137,17 @@ def link_get(ifname):
     return msg
 
 
+def link_probe(kind):
+    """RTM_NEWLINK of `kind` with no name, master or data: the kernel
+    refuses it with EINVAL when the driver is there (or loadable) and
+    EOPNOTSUPP when not, and creates nothing (preflight.probe_kinds)."""
+    msg = ext.ifinfmsg()
+    msg["family"] = socket.AF_UNSPEC
+    msg["index"] = 0
+    msg["attrs"] = [("IFLA_LINKINFO", {"attrs": [("IFLA_INFO_KIND", kind)]})]
+    return msg
+
+
 def addr_scope(interface):
     """The scope 'ip addr add' gives an address it is not told one for:
     host for IPv4 loopback addresses (127.0.0.0/8), global otherwise

@@ -15,30 +15,41 @@ __metaclass__ = type
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError, KernelError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+    IpvlanError,
+    KernelError,
+    ValidationError,
+)
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import converge
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["present", "absent"]),
+    rollback=dict(type="bool", default=True),
 )
 
 
 # ------------------------------------------------------------------ planning
 
 
-def plan_namespace(name, state, existing, links=()):
+def plan_namespace(name, state, existing, links=(), stale=False):
     """Ops that make namespace `name` present or absent.
 
     `existing` is the collection of namespace names that exist (matched
     exactly); `links` the interfaces inside it, as {"name", "kind"} dicts,
-    named in the delete op's text. Pure: reads nothing."""
+    named in the delete op's text; `stale`: /run/netns/NAME exists but is
+    no namespace (refused for present, removed for absent). Pure."""
     name = v.netns_name(name, "name")
     v.choice(state, ("present", "absent"), "state")
     plan = Plan()
     there = name in set(existing)
-    if state == "present" and not there:
+    if stale and state == "present":
+        raise ValidationError("name", nsfs.not_a_namespace(name))
+    if stale:
+        plan.append(Op(None, "netns_del", "delete netns %s (a stale entry, not a namespace)"
+                       % name, name=name))
+    elif state == "present" and not there:
         plan.append(Op(None, "netns_add", "add netns %s" % name, name=name))
     elif state == "absent" and there:
         text = "delete netns %s" % name
@@ -65,7 +76,7 @@ def existing_names(driver, name):
     """The names to plan with: those listed under /run/netns, plus `name`
     itself when its file exists but the listing hides it (a dot name)."""
     names = list(driver.namespaces())
-    if name not in names and nsfs.exists(name):
+    if name not in names and nsfs.is_namespace(name):
         names.append(name)
     return names
 
@@ -89,9 +100,10 @@ def engine(driver, p, check_mode):
     state = v.choice(p["state"], ("present", "absent"), "state")
     existing = existing_names(driver, name)
     existed = name in existing
+    stale = not existed and nsfs.exists(name)
     links = links_in(driver, name) if state == "absent" and existed else []
-    plan = plan_namespace(name, state, existing, links)
-    commands = converge(driver, plan, check_mode)
+    plan = plan_namespace(name, state, existing, links, stale)
+    commands = converge(driver, plan, check_mode, p.get("rollback", True) is not False)
     exists = state == "present"
     if plan and not check_mode:
         exists = name in existing_names(driver, name)

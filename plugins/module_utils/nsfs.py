@@ -49,8 +49,20 @@ def path_of(name):
     return os.path.join(NETNS_RUN_DIR, name)
 
 
-def list_names():
-    """The named namespaces, sorted; [] when /run/netns does not exist."""
+class NotANamespace(IpvlanError):
+    def __init__(self, name, field="netns"):
+        self.name = name
+        self.field = field
+        super(NotANamespace, self).__init__("%s: %s" % (field, not_a_namespace(name)))
+
+
+def not_a_namespace(name):
+    return ("%s exists but is not a network namespace (a stale entry, e.g. from an "
+            "interrupted 'ip netns add'); remove it with 'ip netns del %s' or "
+            "linuxnet.ipvlan.netns state=absent" % (path_of(name), name))
+
+
+def _entries():
     try:
         names = os.listdir(NETNS_RUN_DIR)
     except OSError as exc:
@@ -60,8 +72,50 @@ def list_names():
     return sorted(n for n in names if not n.startswith("."))
 
 
+def _nsfs_dev():
+    """The device number of nsfs: every namespace inode lives on it."""
+    return os.stat("/proc/self/ns/net").st_dev
+
+
+def list_names():
+    """The named namespaces, sorted; [] when /run/netns does not exist.
+    Entries that are not namespaces (see stale_names()) are left out."""
+    dev = _nsfs_dev()
+    return [n for n in _entries() if _dev_of(path_of(n)) == dev]
+
+
+def stale_names():
+    """Entries of /run/netns that are not namespaces."""
+    dev = _nsfs_dev()
+    return [n for n in _entries() if _dev_of(path_of(n)) != dev]
+
+
+def _dev_of(path):
+    try:
+        return os.stat(path).st_dev
+    except OSError:
+        return None
+
+
 def exists(name):
-    return os.path.exists(path_of(name))
+    """Whether /run/netns/NAME exists at all (a namespace or not)."""
+    return os.path.lexists(path_of(name))
+
+
+def is_namespace(name):
+    """Whether /run/netns/NAME is a namespace (a bind mount of nsfs)."""
+    return _dev_of(path_of(name)) == _nsfs_dev()
+
+
+def identity(name):
+    """(st_dev, st_ino) of a namespace (None: this process's own): two
+    names for one namespace have the same identity. None if missing."""
+    path = "/proc/thread-self/ns/net" if name is None else path_of(name)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def open_fd(name, field="netns"):
@@ -69,11 +123,15 @@ def open_fd(name, field="netns"):
     Raises NamespaceNotFound when the named one does not exist."""
     path = "/proc/thread-self/ns/net" if name is None else path_of(name)
     try:
-        return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno == errno.ENOENT and name is not None:
             raise NamespaceNotFound(name, field)
         raise
+    if name is not None and os.fstat(fd).st_dev != _nsfs_dev():
+        os.close(fd)
+        raise NotANamespace(name, field)
+    return fd
 
 
 def setns(fd, name=None):

@@ -62,28 +62,56 @@ class Plan(list):
 
 
 class PlanFailed(IpvlanError):
-    """An operation failed part-way; `done` lists what had been applied."""
+    """An operation failed part-way (or the result was not what was wanted).
 
-    def __init__(self, cause, done):
+    `done` lists what had been applied, `failed` the operation that failed
+    (None when verifying the result failed), `rolled_back` the applied
+    operations that were undone (newest first), `rollback_commands` the
+    inverse operations that ran, `not_restored` what could not be put back,
+    each with the reason. `restored` is True when rollback ran and left the
+    touched namespaces as they were read before the run."""
+
+    def __init__(self, cause, done, failed=None, rolled_back=None, rollback_commands=None,
+                 not_restored=None, rollback=False):
         self.cause = cause
         self.done = done
+        self.failed = failed
+        self.rolled_back = list(rolled_back or [])
+        self.rollback_commands = list(rollback_commands or [])
+        self.not_restored = list(not_restored or [])
+        self.rollback = rollback
+        self.restored = rollback and not self.not_restored
         text = str(cause)
-        if done:
-            text += " (already applied: %s)" % "; ".join(done)
-        else:
+        if not done:
             text += " (nothing was changed)"
+        elif not rollback:
+            text += " (already applied: %s)" % "; ".join(done)
+        elif self.restored:
+            text += " (rolled back: %s; the host is as it was)" % "; ".join(self.rolled_back)
+        else:
+            text += " (applied: %s; rolled back: %s; NOT restored: %s)" % (
+                "; ".join(done), "; ".join(self.rolled_back) or "nothing",
+                "; ".join("%s (%s)" % (x["what"], x["reason"]) for x in self.not_restored))
         super(PlanFailed, self).__init__(text)
 
 
+def run_op(driver, op):
+    """Carry out one operation; KernelError/IpvlanError on failure. Returns
+    what the handler returns (EXISTED: a namespace someone else made)."""
+    try:
+        return _HANDLERS[op.action](driver, op)
+    except OSError as exc:
+        raise kernel_error(op.line(), exc.errno or 0)
+
+
 def apply(driver, plan):
-    """Carry out `plan` in order. Raises PlanFailed naming what ran."""
+    """Carry out `plan` in order, without rollback. Raises PlanFailed naming
+    what ran (transaction.execute is the one with rollback)."""
     done = []
     for op in plan:
         try:
-            _HANDLERS[op.action](driver, op)
-        except (KernelError, IpvlanError, OSError) as exc:
-            if isinstance(exc, OSError):
-                exc = kernel_error(op.line(), exc.errno or 0)
+            run_op(driver, op)
+        except (KernelError, IpvlanError) as exc:
             raise PlanFailed(exc, done)
         done.append(op.line())
     return done
@@ -105,11 +133,20 @@ _LINK_HINTS = {
 }
 
 
+EXISTED = "existed"
+
+
 def _netns_add(driver, op):
+    name = op.args["name"]
     try:
-        nsfs.create(op.args["name"])
+        nsfs.create(name)
     except OSError as exc:
+        if exc.errno == errno.EEXIST and nsfs.is_namespace(name):
+            return EXISTED  # made meanwhile by someone else: it exists, as wanted
+        if exc.errno == errno.EEXIST:
+            raise kernel_error(op.line(), exc.errno, {errno.EEXIST: nsfs.not_a_namespace(name)})
         raise kernel_error(op.line(), exc.errno or 0)
+    return None
 
 
 def _netns_del(driver, op):
@@ -185,7 +222,13 @@ _ADDR_HINTS = {
 def _addr(driver, op, msg_type, flags):
     session = driver.session(op.netns)
     index = session.index_of(op.args["dev"])
-    session.request(m.addr(index, op.args["address"]), msg_type, flags, op.text, _ADDR_HINTS)
+    try:
+        session.request(m.addr(index, op.args["address"]), msg_type, flags, op.text,
+                        _ADDR_HINTS)
+    except KernelError as exc:
+        # missing_ok: a delete of an address the kernel may have removed itself
+        if not (op.args.get("missing_ok") and exc.code == errno.EADDRNOTAVAIL):
+            raise
     session.invalidate()
 
 

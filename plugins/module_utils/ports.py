@@ -19,6 +19,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
 
@@ -75,11 +76,43 @@ def gather(driver, namespaces=None, warn=None):
     return build_ports(dumps, masters)
 
 
+def scan_namespaces(driver, names=None, warn=None):
+    """The host (None) and each named namespace once: a namespace under two
+    /run/netns names (bind-mounted twice) is kept under the first name in
+    sorted order, and one that is the host's own is the host. Entries that
+    are not namespaces are not listed by the driver (nsfs.list_names());
+    with `warn` they are reported."""
+    if names is None:
+        names = driver.namespaces()
+        if warn is not None:
+            for stale in nsfs.stale_names():
+                warn("skipped namespace '%s': %s" % (stale, nsfs.not_a_namespace(stale)))
+    seen = {}
+    host = nsfs.identity(None)
+    if host is not None:
+        seen[host] = None
+    out = [None]
+    for name in names:
+        if name is None or name in out:
+            continue
+        ident = nsfs.identity(name)
+        if ident is not None and ident in seen:
+            if warn is not None:
+                warn("namespace '%s' is the same namespace as %s; it is reported once, as %s"
+                     % (name, "the host's" if seen[ident] is None else "'%s'" % seen[ident],
+                        "the host" if seen[ident] is None else "'%s'" % seen[ident]))
+            continue
+        if ident is not None:
+            seen[ident] = name
+        out.append(name)
+    return out
+
+
 def _open(driver, namespaces, warn):
     """(namespaces to look in, namespaces a master may live in); None is the
     host. Each one looked in has been opened."""
     if namespaces is None:
-        wanted, explicit = [None] + list(driver.namespaces()), False
+        wanted, explicit = scan_namespaces(driver, warn=warn), False
     else:
         wanted, explicit = [], True
         for name in namespaces:
@@ -88,6 +121,9 @@ def _open(driver, namespaces, warn):
                 wanted.append(netns)
         for netns in wanted:
             driver.fd(netns, "netns")  # NamespaceNotFound before anything is read
+        named = [n for n in wanted if n is not None]
+        distinct = scan_namespaces(driver, named, warn)
+        wanted = [n for n in wanted if n in distinct]
     usable = []
     for netns in wanted:
         try:
@@ -101,8 +137,19 @@ def _open(driver, namespaces, warn):
         usable.append(netns)
     if not explicit:
         return usable, usable
-    others = [None] + list(driver.namespaces())
+    others = scan_namespaces(driver)
     return usable, usable + [n for n in others if n not in usable]
+
+
+def master_of(driver, link, candidates=None):
+    """(master_netns, master link) of an ipvlan/ipvtap slave `link` (a dump
+    dict with its 'netns'), or None when it cannot be named. The one master
+    resolver of the collection: every module names masters this way.
+    `candidates`: where a master may live (default: the host and every
+    named namespace, each once)."""
+    if candidates is None:
+        candidates = scan_namespaces(driver)
+    return _master(driver, {}, link, candidates)
 
 
 def _master(driver, dumps, link, candidates):

@@ -46,6 +46,7 @@ ARGUMENT_SPEC = dict(
     src=dict(type="str"),
     scope=dict(type="str", choices=list(SCOPES)),
     state=dict(type="str", default="present", choices=["present", "absent"]),
+    rollback=dict(type="bool", default=True),
 )
 REQUIRED_IF = [("state", "present", ("gateway", "dev"), True)]
 
@@ -250,7 +251,30 @@ def describe(route):
     }
 
 
-def predicted(spec):
+def gateway_problem(gateway, networks):
+    """Why `gateway` cannot be a next hop on a device with `networks`
+    (ip_network objects of its addresses), or None."""
+    for network in networks:
+        if network.version != gateway.version or network.prefixlen >= network.max_prefixlen - 1:
+            continue
+        if gateway in network and gateway == network.broadcast_address and gateway.version == 4:
+            return "%s is the broadcast address of %s; a gateway must be a host address" \
+                % (gateway, network)
+    return None
+
+
+def device_for(gateway, addresses, links):
+    """The device whose connected subnet holds `gateway` (what the kernel
+    picks for a route declared without dev), or None."""
+    names = dict((x["ifindex"], x["name"]) for x in links)
+    for item in addresses:
+        iface = ipaddress.ip_interface(item["address"])
+        if iface.version == gateway.version and gateway in iface.network:
+            return names.get(item["ifindex"])
+    return None
+
+
+def predicted(spec, dev=None):
     scope = spec["scope"]
     if scope is None and spec["dst"].version == 4:
         scope = "global" if spec["gateway"] else "link"
@@ -258,7 +282,7 @@ def predicted(spec):
         "dst": str(spec["dst"]),
         "family": spec["dst"].version,
         "gateway": str(spec["gateway"]) if spec["gateway"] else None,
-        "dev": spec["dev"],
+        "dev": spec["dev"] or dev,
         "metric": spec["metric"],
         "table": spec["table"],
         "src": str(spec["src"]) if spec["src"] else None,
@@ -267,6 +291,26 @@ def predicted(spec):
 
 
 # -------------------------------------------------------------------- engine
+
+
+def preflight(session, spec):
+    """What the kernel would refuse, found before anything changes: a src
+    that is no address of the namespace, a gateway that is the broadcast
+    or network address of a subnet of its device."""
+    netns = session.netns
+    if spec["src"] is not None:
+        local = [ipaddress.ip_interface(a["address"]).ip for a in session.addresses()]
+        if spec["src"] not in local:
+            raise ValidationError("src", "%s is not an address in namespace %s; the kernel "
+                                         "takes only a local address as preferred source"
+                                  % (spec["src"], label(netns)))
+    if spec["gateway"] is not None:
+        link = session.link(spec["dev"]) if spec["dev"] is not None else None
+        networks = [ipaddress.ip_interface(a["address"]).network for a in session.addresses()
+                    if link is None or a["ifindex"] == link["ifindex"]]
+        problem = gateway_problem(spec["gateway"], networks)
+        if problem:
+            raise ValidationError("gateway", problem)
 
 
 def engine(driver, p, check_mode):
@@ -287,24 +331,23 @@ def engine(driver, p, check_mode):
             return result  # no route can use a missing device
         raise ValidationError("dev", "device '%s' not found in namespace %s"
                               % (spec["dev"], label(netns)))
-    if state == "present" and spec["src"] is not None:
-        local = [ipaddress.ip_interface(a["address"]).ip for a in session.addresses()]
-        if spec["src"] not in local:
-            raise ValidationError("src", "%s is not an address in namespace %s; the kernel "
-                                         "takes only a local address as preferred source"
-                                  % (spec["src"], label(netns)))
+    if state == "present":
+        preflight(session, spec)
 
     have = name_routes(session.routes(spec["table"]), links)
     before = [r for r in find_route(spec, have) if state == "present" or matches(spec, r)]
     plan = plan_route(netns, spec, have, state)
-    commands = converge(driver, plan, check_mode)
+    commands = converge(driver, plan, check_mode, p.get("rollback", True) is not False)
     if state == "absent":
         after = {}
     elif plan and not check_mode:
         found = find_route(spec, name_routes(session.routes(spec["table"]), links))
         after = describe(found[0]) if found else {}
     elif plan:
-        after = predicted(spec)
+        dev = None
+        if spec["gateway"] is not None and spec["dev"] is None:
+            dev = device_for(spec["gateway"], session.addresses(), links)
+        after = predicted(spec, dev)
     else:
         after = describe(before[0])
     result.update(changed=bool(plan), commands=commands, route=after,

@@ -9,19 +9,46 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils import basic
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed, apply
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.lock import HostLock
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import execute
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.validation import raw_problem
 
 
-def run(module, engine):
+def new_module(argument_spec, **kwargs):
+    """AnsibleModule(argument_spec, **kwargs), once the raw arguments have
+    the declared shapes (validation.raw_problem): a list where a name is
+    expected fails naming the field, instead of becoming "['x', 'y']".
+    The raw arguments are those Ansible's module wrapper (or a test's
+    patch_module_args) handed over; a module run by hand as a script loads
+    them itself, and is then checked by Ansible alone."""
+    raw = None
+    if getattr(basic, "_ANSIBLE_ARGS", None) is not None:
+        try:
+            raw = basic._load_params()
+        except Exception:  # Ansible's own loading reports it below
+            raw = None
+    problem = raw_problem(raw, argument_spec) if isinstance(raw, dict) else None
+    if problem:
+        lenient = AnsibleModule(argument_spec=dict((k, dict(type="raw")) for k in argument_spec),
+                                supports_check_mode=True)
+        lenient.fail_json(msg=problem)
+    return AnsibleModule(argument_spec=argument_spec, **kwargs)
+
+
+def run(module, engine, read_only=False):
     """Run `engine(driver, params, check_mode)` -> result dict and exit.
 
     The engine returns at least `changed`; a `diff` entry is dropped unless
-    the user asked for diff mode."""
+    the user asked for diff mode. The whole run (read, plan, apply) holds
+    the host lock (lock.py): exclusively when it may change something,
+    shared in check mode and for `read_only` modules."""
     if not ext.HAS_PYROUTE2:
         module.fail_json(msg=missing_required_lib("pyroute2"),
                          exception=ext.PYROUTE2_IMPORT_ERROR)
@@ -29,10 +56,16 @@ def run(module, engine):
     if problem:
         module.fail_json(msg=problem)
     try:
-        with Driver() as driver:
-            result = engine(driver, module.params, module.check_mode)
+        with HostLock(shared=read_only or module.check_mode):
+            with Driver() as driver:
+                result = engine(driver, module.params, module.check_mode)
     except PlanFailed as exc:
-        module.fail_json(msg=str(exc), commands=exc.done, changed=bool(exc.done))
+        failure = dict(msg=str(exc), commands=exc.done, changed=bool(exc.done) and not exc.restored,
+                       failed_operation=exc.failed)
+        if exc.rollback:
+            failure.update(rolled_back=exc.rolled_back, rollback_commands=exc.rollback_commands,
+                           not_restored=exc.not_restored)
+        module.fail_json(**failure)
     except IpvlanError as exc:
         module.fail_json(msg=str(exc))
     except OSError as exc:
@@ -43,9 +76,10 @@ def run(module, engine):
     module.exit_json(**result)
 
 
-def converge(driver, plan, check_mode):
-    """Apply `plan` unless in check mode; return the commands (that ran, or
+def converge(driver, plan, check_mode, rollback=True):
+    """Apply `plan` unless in check mode (verified, and rolled back on
+    failure unless `rollback` is false); return the commands (that ran, or
     that would run)."""
     if plan and not check_mode:
-        apply(driver, plan)
+        execute(driver, plan, rollback=rollback)
     return plan.commands()

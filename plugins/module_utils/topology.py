@@ -23,16 +23,18 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses a
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links as lk
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, apply
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import execute
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered")
 
 # a link's routes: ip_route's options, less what the link implies
 ROUTE_OPTIONS = dict((k, v) for k, v in rt.ARGUMENT_SPEC.items()
-                     if k not in ("dev", "netns", "state"))
+                     if k not in ("dev", "netns", "state", "rollback"))
 LINK_OPTIONS = dict(
     name=dict(type="str", required=True),
     kind=dict(type="str", default="ipvlan", choices=list(v.KINDS)),
@@ -58,6 +60,7 @@ PORT_OPTIONS = dict(
 ARGUMENT_SPEC = dict(
     config=dict(type="list", elements="dict", options=PORT_OPTIONS),
     state=dict(type="str", default="merged", choices=list(STATES)),
+    rollback=dict(type="bool", default=True),
 )
 REQUIRED_IF = [("state", name, ["config"]) for name in
                ("merged", "replaced", "overridden", "deleted", "rendered")]
@@ -230,7 +233,7 @@ def _plan_removals(plan, want, have, state, declared):
             continue
         for member in have["members"][key]:
             if (member["netns"], member["name"]) not in declared:
-                _delete(plan, member, removed, "not declared")
+                _delete(plan, member, removed, "not declared", key)
     if state == "overridden":
         for member in have["unresolved"]:
             if (member["netns"], member["name"]) not in declared:
@@ -238,9 +241,15 @@ def _plan_removals(plan, want, have, state, declared):
     return removed
 
 
-def _delete(plan, member, removed, why):
+def _delete(plan, member, removed, why, master=None):
+    """A removal of an undeclared or deleted slave (recreations are
+    links.plan_link's); `master` (netns, name), when known, lets a rollback
+    create the slave again without resolving its master."""
+    args = {"name": member["name"]}
+    if master is not None:
+        args.update(parent_netns=master[0], parent=master[1])
     plan.append(Op(member["netns"], "link_del", "delete %s %s (%s)"
-                   % (member["kind"], member["name"], why), name=member["name"]))
+                   % (member["kind"], member["name"], why), **args))
     removed.add((member["netns"], member["name"]))
 
 
@@ -257,60 +266,21 @@ def _plan_port(plan, port, have, removed, fresh, declared):
                        name=first["name"], kind=first["kind"], mode=mode, flags=flags))
     for link in port["links"]:
         target = link["netns"]
-        existing = have["links"].get(target, {}).get(link["name"])
-        member = by_key.get((target, link["name"]))
-        home = (port["master_netns"], link["name"])
-        if member is None and target != home[0] and home not in declared:
-            # identity is (namespace, name); a slave of this master with
-            # this name in the master's own namespace (the HOWTO's 'ip link
-            # add' before 'ip link set netns') is moved
-            member = by_key.get(home)
-        if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
-            raise ValidationError(link["where"] + ".name",
-                                  "'%s' in namespace %s is a %s, not an ipvlan/ipvtap link; it "
-                                  "is left untouched. Choose another name"
-                                  % (link["name"], _ns(target), existing["kind"] or "device"))
-        if existing is not None and (target, link["name"]) not in removed and (
-                member is None or member["netns"] != target or member["kind"] != link["kind"]):
-            why = "kind changed" if member is not None else "other master"
-            _delete(plan, dict(existing, netns=target), removed, "recreate: " + why)
-            member = None
-        if member is not None and member["kind"] != link["kind"]:
-            _delete(plan, member, removed, "recreate: kind changed")
-            member = None
-        if member is None:
-            _add(plan, port, link)
+        existing = None
+        if (target, link["name"]) not in removed:
+            existing = have["links"].get(target, {}).get(link["name"])
+        home_key = (port["master_netns"], link["name"])
+        home = None
+        if existing is None and target != home_key[0] and home_key not in declared:
+            home = by_key.get(home_key)
+        want = {"name": link["name"], "kind": link["kind"], "netns": target,
+                "master": port["master"], "master_netns": port["master_netns"],
+                "mode": mode, "flags": flags, "mtu": link["mtu"], "up": link["up"]}
+        _kept, is_fresh = lk.plan_link(
+            plan, want, None if existing is None else dict(existing, netns=target),
+            (target, link["name"]) in by_key, home, link["where"] + ".name")
+        if is_fresh:
             fresh.add((target, link["name"]))
-            continue
-        up_now = member["up"]
-        if member["netns"] != target:
-            plan.append(Op(member["netns"], "link_set", "move link %s to netns %s"
-                           % (link["name"], target), name=link["name"], to_netns=target))
-            fresh.add((target, link["name"]))
-            up_now = False
-        changes, words = {}, []
-        if link["mtu"] is not None and member.get("mtu") != link["mtu"]:
-            changes["mtu"] = link["mtu"]
-            words.append("mtu %d" % link["mtu"])
-        if up_now != link["up"]:
-            changes["up"] = link["up"]
-            words.append("up" if link["up"] else "down")
-        if changes:
-            plan.append(Op(target, "link_set", "set link %s %s" % (link["name"], " ".join(words)),
-                           name=link["name"], **changes))
-
-
-def _add(plan, port, link):
-    text = "add %s %s link %s mode %s %s" % (link["kind"], link["name"], port["master"],
-                                             port["mode"], port["flags"])
-    if link["mtu"] is not None:
-        text += " mtu %d" % link["mtu"]
-    if link["netns"] != port["master_netns"]:
-        text += " netns %s" % link["netns"]
-    plan.append(Op(port["master_netns"], "link_add", text + (" up" if link["up"] else ""),
-                   name=link["name"], kind=link["kind"], parent=port["master"],
-                   parent_netns=port["master_netns"], target_netns=link["netns"],
-                   mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=link["up"]))
 
 
 def _plan_loopback(plan, want, have):
@@ -334,10 +304,11 @@ def _plan_loopback(plan, want, have):
 def _plan_l3(plan, link, have, fresh, exclusive):
     netns, name = link["netns"], link["name"]
     have_cidrs = [] if fresh else have["addresses"].get((netns, name), [])
+    routes = [r for r in have["routes"].get(netns, []) if not (fresh and r.get("dev") == name)]
     if link["addresses"] or exclusive:
         plan.extend(addr.plan_addresses(netns, name, have_cidrs, link["addresses"], "present",
-                                        exclusive=exclusive))
-    routes = [r for r in have["routes"].get(netns, []) if not (fresh and r.get("dev") == name)]
+                                        exclusive=exclusive, routes=routes,
+                                        field=link["where"] + ".addresses"))
     for spec in link["routes"]:
         plan.extend(rt.plan_route(netns, spec, routes, "present"))
     if exclusive:
@@ -361,7 +332,7 @@ def _plan_deleted(want, have):
         wanted = set((x["netns"], x["name"]) for x in port["links"])
         for member in have["members"].get(key, []):
             if not port["explicit_links"] or (member["netns"], member["name"]) in wanted:
-                _delete(plan, member, removed, "deleted")
+                _delete(plan, member, removed, "deleted", key)
     return plan
 
 
@@ -381,6 +352,17 @@ def check_masters(driver, want):
                                   exc.reason)
 
 
+def _field_of(want, option, value):
+    """The first declared field with `option` (kind, mode) set to `value`."""
+    for port in want:
+        if option == "mode" and port["mode"] == value:
+            return port["where"] + ".mode"
+        for link in port["links"]:
+            if option == "kind" and link["kind"] == value:
+                return link["where"] + ".kind"
+    return option
+
+
 def engine(driver, p, check_mode):
     state = p["state"]
     if state == "gathered":
@@ -392,12 +374,18 @@ def engine(driver, p, check_mode):
     if state != "deleted":
         check_masters(driver, want)
     have = read(driver)
+    if state != "deleted":
+        preflight.check_topology_namespaces(want, have)
+        preflight.check_topology_routes(want, have, state in ("replaced", "overridden"))
     plan = plan_topology(want, have, state)
+    preflight.check_plan(driver, plan, lambda option, value: _field_of(want, option, value))
     result = {"changed": bool(plan), "commands": plan.commands(),
               "before": have["gathered"]["ports"]}
     if plan and not check_mode:
-        apply(driver, plan)
-        driver.invalidate()  # a port's mode change shows in every namespace
+        # execute() verified the result, and so read every namespace it
+        # touched again after invalidating all (a port's mode change shows
+        # in every namespace)
+        execute(driver, plan, rollback=p.get("rollback", True) is not False)
         result["after"] = ports.gather(driver)["ports"]
         result["diff"] = {"before": result["before"], "after": result["after"]}
     elif plan:

@@ -68,6 +68,21 @@ def choice(value, choices, field):
     return value
 
 
+def ascii_number(text):
+    """Whether `text` is a number in ASCII digits (str.isdigit() also takes
+    '²' and '١٠٠', which int() refuses or reads as 100)."""
+    return text != "" and all("0" <= char <= "9" for char in text)
+
+
+def _no_zone(value, text, field):
+    """IPv6 zones ('fe80::1%eth0') name a link; here the device does, and
+    the kernel's netlink messages carry no zone: refuse them."""
+    if "%" in text:
+        raise ValidationError(field, "'%s' carries a zone ('%%%s'); write the address without "
+                                     "it: the device (dev) is what names the link"
+                              % (value, text.partition("%")[2].partition("/")[0]))
+
+
 def interface_address(value, field="addresses"):
     """An address with prefix ('10.0.0.1/24', '2001:db8::1/64') as an
     ipaddress.IPv4Interface/IPv6Interface. Without a prefix it gets /32 or
@@ -75,9 +90,10 @@ def interface_address(value, field="addresses"):
     if not isinstance(value, str):
         raise ValidationError(field, "%r is not an address string" % (value,))
     text = value.strip()
+    _no_zone(value, text, field)
     if "/" in text:
         prefix = text.partition("/")[2]
-        if not prefix.isdigit():
+        if not ascii_number(prefix):
             raise ValidationError(field, "'%s': the prefix length must be a number" % value)
     try:
         ipaddress.ip_address(text.partition("/")[0])
@@ -93,6 +109,7 @@ def ip(value, field):
     """A single address without prefix."""
     if not isinstance(value, str):
         raise ValidationError(field, "%r is not an address string" % (value,))
+    _no_zone(value, value.strip(), field)
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
@@ -109,6 +126,9 @@ def route_destination(value, family_hint=None, field="dst"):
         return ipaddress.ip_network("::/0" if family_hint == 6 else "0.0.0.0/0")
     if not isinstance(value, str):
         raise ValidationError(field, "%r is not a network string" % (value,))
+    _no_zone(value, value, field)
+    if "/" in value and not ascii_number(value.partition("/")[2]):
+        raise ValidationError(field, "'%s': the prefix length must be a number" % value)
     try:
         ipaddress.ip_address(value.partition("/")[0])
     except ValueError:
@@ -132,10 +152,13 @@ U32_MAX = 0xFFFFFFFF
 
 def route_table(value, field="table"):
     """'main', 'local', 'default' or a table number 1..2^32-1, as an int."""
-    text = str(value).strip() if value is not None else ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValidationError(field, "%r is not a table number or one of %s"
+                              % (value, ", ".join(sorted(TABLES))))
+    text = str(value).strip()
     if text in TABLES:
         return TABLES[text]
-    if not text.isdigit():
+    if not ascii_number(text):
         raise ValidationError(field, "'%s' is not a table number or one of %s"
                               % (value, ", ".join(sorted(TABLES))))
     number = int(text)
@@ -185,3 +208,42 @@ def interface_addresses(values, field="addresses"):
         seen[iface.ip] = iface
         out.append(iface)
     return out
+
+
+def raw_problem(raw, spec, prefix=""):
+    """What in the raw (unconverted) module arguments `raw` does not have
+    the shape the argument spec `spec` declares, as 'field: reason', or
+    None. Ansible converts a list given for a str option to the string
+    "['x', 'y']" (which then is a valid namespace name), and refuses a
+    string given for a list of dicts without naming the option; both are
+    caught here, before Ansible's own conversion."""
+    for key, option in spec.items():
+        value = raw.get(key) if isinstance(raw, dict) else None
+        if value is None:
+            continue
+        field = prefix + key
+        kind = option.get("type", "str")
+        if kind == "str" and isinstance(value, (list, dict)):
+            return "%s: expected a string, got a %s (%r)" % (
+                field, "list" if isinstance(value, list) else "dictionary", value)
+        if kind == "list":
+            elements = option.get("elements")
+            if isinstance(value, (str, bytes)) and elements == "dict":
+                return "%s: expected a list of dictionaries, got the string %r" % (field, value)
+            if not isinstance(value, list):
+                continue
+            for i, item in enumerate(value):
+                where = "%s[%d]" % (field, i)
+                if elements == "str" and isinstance(item, (list, dict)):
+                    return "%s: expected a string, got %r" % (where, item)
+                if elements == "dict":
+                    if not isinstance(item, dict):
+                        return "%s: expected a dictionary, got %r" % (where, item)
+                    found = raw_problem(item, option.get("options") or {}, where + ".")
+                    if found:
+                        return found
+        if kind == "dict" and isinstance(value, dict) and option.get("options"):
+            found = raw_problem(value, option["options"], field + ".")
+            if found:
+                return found
+    return None

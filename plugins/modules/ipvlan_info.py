@@ -186,15 +186,14 @@ unresolved:
 
 import functools
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=ports.ARGUMENT_SPEC, supports_check_mode=True)
-    run(module, functools.partial(ports.info_engine, warn=module.warn))
+    module = new_module(argument_spec=ports.ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, functools.partial(ports.info_engine, warn=module.warn), read_only=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ description:
     or master differs is deleted and created again, and the result says so.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.transaction
 requirements:
   - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
   - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
@@ -93,6 +95,15 @@ options:
       - Allow changing the mode or flags of a port that has other slaves; all of them change.
     type: bool
     default: false
+  from_netns:
+    description:
+      - Move the link into O(netns) from this namespace (V('') for the module's own), where
+        it must be an ipvlan/ipvtap slave of O(parent). Once moved, the task changes nothing.
+      - A link is identified by namespace and name (many containers have an C(eth0)), so
+        without O(from_netns) a slave of the same name in another namespace is not moved
+        (except from the master's namespace, as C(ip link add) then C(ip link set netns)
+        does), a second one is created, and a warning names the one left behind.
+    type: str
 notes:
   - Moving a link to another namespace takes it down and drops its addresses
     and routes; the module moves first and configures after.
@@ -213,17 +224,44 @@ port_changed:
   returned: when a forced change affected other slaves
   type: dict
   sample: {master: eth0, master_netns: null, from: l2 bridge, to: l3 bridge, siblings: ["ipvl1 (ns1)"]}
+failed_operation:
+  description: The operation that failed; null when reading back the result failed verification.
+  returned: when applying the plan failed
+  type: str
+rolled_back:
+  description: The applied operations that were undone, newest first, one line each as in RV(commands).
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+rollback_commands:
+  description: The inverse operations that ran to undo them.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+not_restored:
+  description: What could not be put back, each with the reason; empty when the host is as it was before the run.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: dict
+  contains:
+    what:
+      description: The applied operation, or the object that differs from before the run.
+      type: str
+      returned: always
+    reason:
+      description: Why it was not restored.
+      type: str
+      returned: always
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
-                           supports_check_mode=True)
+    module = new_module(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
+                        supports_check_mode=True)
     run(module, links.engine)
 
 

@@ -24,6 +24,8 @@ description:
     named (for example C(config[0].links[1].addresses)).
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.transaction
 requirements:
   - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
   - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
@@ -235,17 +237,44 @@ rendered:
   returned: with rendered
   type: list
   elements: str
+failed_operation:
+  description: The operation that failed; null when reading back the result failed verification.
+  returned: when applying the plan failed
+  type: str
+rolled_back:
+  description: The applied operations that were undone, newest first, one line each as in RV(commands).
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+rollback_commands:
+  description: The inverse operations that ran to undo them.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: str
+not_restored:
+  description: What could not be put back, each with the reason; empty when the host is as it was before the run.
+  returned: when applying the plan failed, with O(rollback=true)
+  type: list
+  elements: dict
+  contains:
+    what:
+      description: The applied operation, or the object that differs from before the run.
+      type: str
+      returned: always
+    reason:
+      description: Why it was not restored.
+      type: str
+      returned: always
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=topology.ARGUMENT_SPEC,
-                           required_if=topology.REQUIRED_IF, supports_check_mode=True)
+    module = new_module(argument_spec=topology.ARGUMENT_SPEC,
+                        required_if=topology.REQUIRED_IF, supports_check_mode=True)
     run(module, topology.engine)
 
 

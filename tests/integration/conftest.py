@@ -84,3 +84,31 @@ def make_veth():
     yield factory
     for name, netns in made:
         ip("link", "del", name, netns=netns, check=False)
+
+
+@pytest.fixture
+def fault(monkeypatch):
+    """fault(value) sets the test hook LINUXNET_IPVLAN_TEST_FAULT for the
+    modules run in this test (see plugins/module_utils/transaction.py):
+    "K" fails the K-th operation of a plan, "K:CMD" runs CMD just before."""
+    def set_fault(value):
+        monkeypatch.setenv("LINUXNET_IPVLAN_TEST_FAULT", value)
+    yield set_fault
+    monkeypatch.delenv("LINUXNET_IPVLAN_TEST_FAULT", raising=False)
+
+
+@pytest.fixture
+def howto(make_veth, track_netns):
+    """(master, ns0, ns1, config): the kernel HOWTO's topology on a new
+    veth master, in two new namespaces (removed after the test)."""
+    master = make_veth()
+    ns0, ns1 = unique_name("tn"), unique_name("tn")
+    track_netns(ns0)
+    track_netns(ns1)
+    config = [{"master": master, "mode": "l2", "links": [
+        {"name": "ipvl0", "netns": ns0, "addresses": ["10.0.0.10/24"],
+         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
+        {"name": "ipvl1", "netns": ns1, "addresses": ["10.0.0.11/24"],
+         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
+    ]}]
+    return master, ns0, ns1, config

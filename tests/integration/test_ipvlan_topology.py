@@ -6,28 +6,12 @@ import subprocess
 import pytest
 
 from harness import addresses, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module
-from harness import unique_name
 
 pytestmark = pytest.mark.ipvlan
 
 
 def converge(config, state="merged", check=False):
     return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
-
-
-@pytest.fixture
-def howto(make_veth, track_netns):
-    master = make_veth()
-    ns0, ns1 = unique_name("tn"), unique_name("tn")
-    track_netns(ns0)
-    track_netns(ns1)
-    config = [{"master": master, "mode": "l2", "links": [
-        {"name": "ipvl0", "netns": ns0, "addresses": ["10.0.0.10/24"],
-         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
-        {"name": "ipvl1", "netns": ns1, "addresses": ["10.0.0.11/24"],
-         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]},
-    ]}]
-    return master, ns0, ns1, config
 
 
 def configured_addresses(name, netns):

@@ -79,12 +79,56 @@ def test_secondaries_are_deleted_first_and_kept_ones_restored():
     assert plan[2].action == "addr_replace"
 
 
-def test_absent_deletes_by_ip_and_restores_unlisted_secondaries():
+def test_absent_of_a_primary_refuses_to_drop_undeclared_secondaries():
+    # the kernel deletes 10.0.0.2/24 with its primary; it used to be added
+    # back without its label, broadcast and lifetimes, and nothing said so
     have = ["10.0.0.1/24", "10.0.0.2/24", "172.16.0.1/16"]
-    plan = plan_addresses(None, "d0", have, ["10.0.0.1"], "absent")
-    assert [op.action for op in plan] == ["addr_del", "addr_replace"]
-    assert cmds(plan)[0] == "(host): delete address 10.0.0.1/24 dev d0"
-    assert plan[1].args["address"] == ipaddress.ip_interface("10.0.0.2/24")
+    with pytest.raises(ValidationError) as exc:
+        plan_addresses(None, "d0", have, ["10.0.0.1"], "absent")
+    assert exc.value.field == "addresses" and "10.0.0.2/24" in str(exc.value)
+    plan = plan_addresses(None, "d0", have, ["10.0.0.1", "10.0.0.2"], "absent")
+    assert [op.action for op in plan] == ["addr_del", "addr_del"]
+
+
+def test_prefix_change_of_a_declared_primary_keeps_declared_secondaries():
+    have = ["10.0.0.1/24", "10.0.0.2/24"]
+    plan = plan_addresses(None, "d0", have, ["10.0.0.1/25", "10.0.0.2/24"], "present")
+    assert [op.action for op in plan] == ["addr_del", "addr_add", "addr_replace"]
+    assert plan[2].args["address"] == ipaddress.ip_interface("10.0.0.2/24")
+
+
+def _route(dst, gateway=None, dev="d0", src=None, proto=3):
+    return {"family": 4, "table": 254, "dst": dst, "metric": 0, "gateway": gateway, "dev": dev,
+            "src": src, "scope": "global" if gateway else "link", "type": 1, "proto": proto,
+            "multipath": False}
+
+
+def test_prefix_change_of_the_only_address_puts_the_dropped_routes_back():
+    routes = [_route("0.0.0.0/0", "10.0.0.254"), _route("192.0.2.0/24", src="10.0.0.1", dev="d1"),
+              _route("10.0.0.0/24", proto=2)]  # the connected route is the kernel's
+    plan = plan_addresses(None, "d0", ["10.0.0.1/24"], ["10.0.0.1/23"], "present", routes=routes)
+    assert cmds(plan) == [
+        "(host): delete address 10.0.0.1/24 dev d0",
+        "(host): add address 10.0.0.1/23 dev d0",
+        "(host): add route default via 10.0.0.254 dev d0 (keep it: the kernel drops it with "
+        "10.0.0.1/24)",
+        "(host): add route 192.0.2.0/24 dev d1 src 10.0.0.1 (keep it: the kernel drops it with "
+        "10.0.0.1/24)",
+    ]
+    assert plan[2].args["route"]["proto"] == 3
+
+
+def test_a_route_that_could_not_be_put_back_is_refused_by_name():
+    routes = [_route("0.0.0.0/0", "10.0.0.254")]
+    with pytest.raises(ValidationError) as exc:
+        plan_addresses(None, "d0", ["10.0.0.1/24"], ["10.0.0.1/25"], "present", routes=routes)
+    assert "default via 10.0.0.254 dev d0" in str(exc.value)
+    with pytest.raises(ValidationError):
+        plan_addresses(None, "d0", ["10.0.0.1/24"], ["10.0.0.1"], "absent", routes=routes)
+    # another address keeps the device's routes: nothing is dropped
+    plan = plan_addresses(None, "d0", ["10.0.0.1/24", "10.9.0.1/16"], ["10.0.0.1"], "absent",
+                          routes=routes)
+    assert cmds(plan) == ["(host): delete address 10.0.0.1/24 dev d0"]
 
 
 def test_deleting_a_later_address_restores_nothing_before_it():

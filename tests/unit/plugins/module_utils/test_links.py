@@ -42,7 +42,7 @@ def lines(plan):
 
 def test_new_link_in_namespace_is_one_create_with_up():
     driver = FakeDriver([host(), ns("ns0")])
-    plan, before, predicted, note = links.plan_present(driver, params(netns="ns0", mode="l2"))
+    plan, before, predicted, note = links.plan_present(driver, params(netns="ns0", mode="l2"))[:4]
     assert lines(plan) == ["(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up"]
     assert before is None and note is None
     assert predicted["netns"] == "ns0" and predicted["mode"] == "l2"
@@ -50,20 +50,20 @@ def test_new_link_in_namespace_is_one_create_with_up():
 
 def test_matching_link_plans_nothing():
     driver = FakeDriver([host(), ns("ns0", slave("ipvl0", "ns0"))])
-    plan, before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2"))
+    plan, before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2"))[:4]
     assert lines(plan) == [] and before["name"] == "ipvl0"
 
 
 def test_drift_is_corrected_in_place():
     driver = FakeDriver([host(), ns("ns0", slave("ipvl0", "ns0", up=False, mtu=1500))])
-    plan, unused_before, predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2", mtu=1400))
+    plan, unused_before, predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2", mtu=1400))[:4]
     assert lines(plan) == ["ns0: set link ipvl0 mtu 1400 up"]
     assert predicted["mtu"] == 1400 and predicted["up"] is True
 
 
 def test_mode_change_alone_on_port_uses_changelink():
     driver = FakeDriver([host(), ns("ns0", slave("ipvl0", "ns0", mode="l2"))])
-    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l3s", flags="vepa"))
+    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l3s", flags="vepa"))[:4]
     assert lines(plan) == ["ns0: set link ipvl0 mode l3s vepa"]
     assert plan[0].args["kind"] == "ipvlan" and note is None
 
@@ -78,7 +78,7 @@ def test_port_conflict_names_siblings_and_changes_nothing():
 
 def test_port_conflict_forced_reports_siblings():
     driver = FakeDriver([host(), ns("ns0"), ns("ns1", slave("ipvl1", "ns1", mode="l2"))])
-    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l3", force=True))
+    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l3", force=True))[:4]
     assert len(plan) == 1 and plan[0].action == "link_add"
     assert note == {"master": "eth0", "master_netns": None, "from": "l2 bridge",
                     "to": "l3 bridge", "siblings": ["ipvl1 (ns1)"]}
@@ -86,20 +86,20 @@ def test_port_conflict_forced_reports_siblings():
 
 def test_sibling_with_same_mode_is_no_conflict():
     driver = FakeDriver([host(slave("ipvl1", None, mode="l2", ifindex=9)), ns("ns0")])
-    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l2"))
+    plan, unused_before, unused_predicted, note = links.plan_present(driver, params(netns="ns0", mode="l2"))[:4]
     assert len(plan) == 1 and note is None
 
 
 def test_kind_change_recreates():
     driver = FakeDriver([host(), ns("ns0", slave("ipvl0", "ns0", mode="l2"))])
-    plan, unused_before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2", kind="ipvtap"))
+    plan, unused_before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2", kind="ipvtap"))[:4]
     assert lines(plan) == ["ns0: delete ipvlan ipvl0 (recreate: kind changed)",
                            "(host): add ipvtap ipvl0 link eth0 mode l2 bridge netns ns0 up"]
 
 
 def test_link_in_master_namespace_is_moved_then_brought_up():
     driver = FakeDriver([host(slave("ipvl0", None, mode="l2")), ns("ns0")])
-    plan, unused_before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2"))
+    plan, unused_before, unused_predicted, unused_note = links.plan_present(driver, params(netns="ns0", mode="l2"))[:4]
     assert lines(plan) == ["(host): move link ipvl0 to netns ns0", "ns0: set link ipvl0 up"]
 
 

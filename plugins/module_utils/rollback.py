@@ -1,0 +1,394 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Undoing a plan that failed part-way.
+
+Before the first operation the namespaces the plan touches are read once
+(most of it was read for planning and comes from the sessions' dumps): their
+links (kind, mode, flags, MTU, admin state, namespace), addresses and
+configured routes, and which named namespaces exist. That snapshot is a
+model kept up to date as each operation succeeds; just before an operation
+runs, its inverse is worked out from the model (the state it is about to
+change), so undoing the applied operations newest first brings each object
+back to the state it had before the run.
+
+What cannot be undone is said, not hidden: a deleted namespace (its devices
+are gone with it), a deleted link whose master cannot be named. Devices the
+kernel removes by itself (a master deleted by someone else takes its slaves)
+show up as undo operations that fail, each with the kernel's reason.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op
+
+LOOPBACK_V4 = ipaddress.ip_interface("127.0.0.1/8")
+
+
+class NotRestorable(IpvlanError):
+    """An applied operation that has no inverse."""
+
+
+def touched_namespaces(plan):
+    """Every namespace an operation of `plan` works in or moves to (None:
+    the host), in first-use order."""
+    out = []
+    for op in plan:
+        for netns in (op.netns, op.args.get("target_netns", op.netns),
+                      op.args.get("to_netns", op.netns), op.args.get("parent_netns", op.netns)):
+            if netns not in out:
+                out.append(netns)
+        if op.action in ("netns_add", "netns_del") and op.args["name"] not in out:
+            out.append(op.args["name"])
+    return out
+
+
+is_configured_route = ports.is_configured_route
+
+
+def route_key(route):
+    """The identity the kernel replaces a route by."""
+    return (route["family"], route["table"],
+            ipaddress.ip_network(route["dst"], strict=False), route["metric"])
+
+
+def _kept_address(iface):
+    """Addresses a snapshot covers: not IPv6 link-local (the kernel's own)."""
+    return not (iface.version == 6 and iface.ip.is_link_local)
+
+
+class Model(object):
+    """What the touched namespaces hold, as plain data, kept up to date while
+    the plan runs. `spaces[netns]` = {"links": {name: link}, "addresses":
+    {dev: [ip_interface]}, "routes": [route dicts with 'dev']}."""
+
+    def __init__(self, namespaces, spaces):
+        self.namespaces = set(namespaces)
+        self.spaces = spaces
+
+    @classmethod
+    def read(cls, driver, plan):
+        spaces = {}
+        existing = set(driver.namespaces())
+        for netns in touched_namespaces(plan):
+            if netns is not None and netns not in existing:
+                continue
+            try:
+                session = driver.session(netns)
+                links, addrs, routes = session.links(), session.addresses(), session.routes()
+            except IpvlanError:
+                continue  # not there (yet): an op will create it, or fail first
+            spaces[netns] = space_of(links, addrs, routes)
+        return cls(existing, spaces)
+
+    def space(self, netns):
+        return self.spaces.setdefault(netns, {"links": {}, "addresses": {}, "routes": []})
+
+    def link(self, netns, name):
+        return self.spaces.get(netns, {}).get("links", {}).get(name)
+
+    # -- effects of successful operations
+    def applied(self, op):
+        a = op.args
+        if op.action == "netns_add":
+            self.namespaces.add(a["name"])
+            self.spaces[a["name"]] = {"links": {"lo": {"name": "lo", "kind": None, "up": False,
+                                                       "type": m.ARPHRD_LOOPBACK}},
+                                      "addresses": {}, "routes": []}
+        elif op.action == "netns_del":
+            self.namespaces.discard(a["name"])
+            self.spaces.pop(a["name"], None)
+        elif op.action == "link_add":
+            self.space(a["target_netns"])["links"][a["name"]] = {
+                "name": a["name"], "kind": a["kind"], "mode": a["mode"], "flags": a["flags"],
+                "mtu": a.get("mtu"), "up": bool(a.get("up")), "type": m.ARPHRD_ETHER,
+                "master": (a["parent_netns"], a["parent"])}
+        elif op.action == "link_del":
+            self._drop_link(op.netns, a["name"])
+        elif op.action == "link_set":
+            link = self.link(op.netns, a["name"])
+            if link is None:
+                return
+            if a.get("to_netns", op.netns) != op.netns:
+                self._drop_link(op.netns, a["name"])
+                self.space(a["to_netns"])["links"][a["name"]] = dict(link, up=False,
+                                                                     netns=a["to_netns"])
+                return
+            for key in ("mode", "flags", "mtu", "up"):
+                if a.get(key) is not None:
+                    link[key] = a[key]
+        elif op.action in ("addr_add", "addr_replace"):
+            have = self.space(op.netns)["addresses"].setdefault(a["dev"], [])
+            if a["address"] not in have:
+                have.append(a["address"])
+        elif op.action == "addr_del":
+            have = self.space(op.netns)["addresses"].get(a["dev"], [])
+            if a["address"] in have:
+                have.remove(a["address"])
+        elif op.action in ("route_add", "route_replace", "route_del"):
+            routes = self.space(op.netns)["routes"]
+            key = spec_key(a["route"])
+            routes[:] = [r for r in routes if route_key(r) != key]
+            if op.action != "route_del":
+                routes.append(route_of_spec(a["route"]))
+
+    def _drop_link(self, netns, name):
+        space = self.spaces.get(netns)
+        if space is None:
+            return
+        space["links"].pop(name, None)
+        space["addresses"].pop(name, None)
+        space["routes"][:] = [r for r in space["routes"] if r.get("dev") != name]
+
+    # -- inverses, worked out just before an operation runs
+    def inverse(self, driver, op):
+        """The ops that undo `op`, from the state before it. [] when there
+        is nothing to undo; NotRestorable when it cannot be undone."""
+        a = op.args
+        if op.action == "netns_add":
+            return [Op(None, "netns_del", "delete netns %s" % a["name"], name=a["name"])]
+        if op.action == "netns_del":
+            raise NotRestorable("namespace %s was deleted with everything in it; a deleted "
+                                "namespace cannot be brought back" % a["name"])
+        if op.action == "link_add":
+            return [Op(a["target_netns"], "link_del", "delete %s %s" % (a["kind"], a["name"]),
+                       name=a["name"])]
+        if op.action == "link_del":
+            return self._recreate(driver, op.netns, a["name"], a)
+        if op.action == "link_set":
+            return self._unset(op)
+        if op.action in ("addr_add", "addr_replace"):
+            if a["address"] in self.space(op.netns)["addresses"].get(a["dev"], []):
+                return []
+            return [Op(op.netns, "addr_del", "delete address %s dev %s" % (a["address"], a["dev"]),
+                       dev=a["dev"], address=a["address"])]
+        if op.action == "addr_del":
+            ops = [Op(op.netns, "addr_add", "add address %s dev %s" % (a["address"], a["dev"]),
+                      dev=a["dev"], address=a["address"])]
+            # the kernel drops the IPv4 secondaries of a primary, and the
+            # routes through a device left without addresses or using it
+            # as source: put back what the model says was there
+            return ops + self._l3_of(op.netns, a["dev"], skip=a["address"])
+        if op.action in ("route_add", "route_replace"):
+            old = [r for r in self.space(op.netns)["routes"]
+                   if route_key(r) == spec_key(a["route"])]
+            if old:
+                return [route_op(op.netns, "route_replace", "replace", old[0])]
+            return [route_op(op.netns, "route_del", "delete", route_of_spec(a["route"]))]
+        if op.action == "route_del":
+            old = [r for r in self.space(op.netns)["routes"]
+                   if route_key(r) == spec_key(a["route"])]
+            return [route_op(op.netns, "route_replace", "add", r) for r in old]
+        raise NotRestorable("no inverse is known for '%s'" % op.action)
+
+    def _recreate(self, driver, netns, name, args):
+        link = self.link(netns, name)
+        if link is None:
+            return []  # there was nothing to delete
+        if link.get("kind") not in m.IPVLAN_KINDS:
+            raise NotRestorable("%s in %s is a %s; only ipvlan/ipvtap links are recreated"
+                                % (name, label(netns), link.get("kind") or "device"))
+        master = link.get("master")
+        if master is None and args.get("parent") is not None:
+            master = (args.get("parent_netns"), args["parent"])
+        if master is None:
+            found = ports.master_of(driver, dict(link, netns=netns))
+            master = None if found is None else (found[0], found[1]["name"])
+        if master is None:
+            raise NotRestorable("the master of %s (%s) cannot be named, so it cannot be "
+                                "created again" % (name, label(netns)))
+        text = "add %s %s link %s mode %s %s" % (link["kind"], name, master[1], link["mode"],
+                                                 link["flags"])
+        if link.get("mtu"):
+            text += " mtu %d" % link["mtu"]
+        if netns != master[0]:
+            text += " netns %s" % label(netns)
+        ops = [Op(master[0], "link_add", text + (" up" if link.get("up") else ""), name=name,
+                  kind=link["kind"], parent=master[1], parent_netns=master[0], target_netns=netns,
+                  mode=link["mode"], flags=link["flags"], mtu=link.get("mtu"),
+                  up=bool(link.get("up")))]
+        return ops + self._l3_of(netns, name)
+
+    def _unset(self, op):
+        a = op.args
+        link = self.link(op.netns, a["name"])
+        if link is None:
+            return []  # made by this run: its deletion undoes this too
+        to_netns = a.get("to_netns", op.netns)
+        if to_netns != op.netns:
+            ops = [Op(to_netns, "link_set", "move link %s to netns %s" % (a["name"], label(op.netns)),
+                      name=a["name"], to_netns=op.netns)]
+            if link.get("up"):
+                ops.append(Op(op.netns, "link_set", "set link %s up" % a["name"], name=a["name"],
+                              up=True))
+            return ops + self._l3_of(op.netns, a["name"])
+        changes, words = {}, []
+        old_port = (link.get("mode"), link.get("flags"))
+        if a.get("mode") is not None and old_port != (a["mode"], a["flags"]):
+            changes.update(kind=link["kind"], mode=link["mode"], flags=link["flags"])
+            words.append("mode %s %s" % (link["mode"], link["flags"]))
+        if a.get("mtu") is not None and link.get("mtu") != a["mtu"] and link.get("mtu"):
+            changes["mtu"] = link["mtu"]
+            words.append("mtu %d" % link["mtu"])
+        if a.get("up") is not None and bool(link.get("up")) != a["up"]:
+            changes["up"] = bool(link.get("up"))
+            words.append("up" if link.get("up") else "down")
+        if not changes:
+            return []
+        ops = [Op(op.netns, "link_set", "set link %s %s" % (a["name"], " ".join(words)),
+                  name=a["name"], **changes)]
+        if link.get("type") == m.ARPHRD_LOOPBACK and changes.get("up") is False:
+            # lo coming up got 127.0.0.1/8 from the kernel; going down keeps it
+            have = self.space(op.netns)["addresses"].get(a["name"], [])
+            if LOOPBACK_V4 not in have:
+                ops.append(Op(op.netns, "addr_del", "delete address 127.0.0.1/8 dev lo",
+                              dev="lo", address=LOOPBACK_V4, missing_ok=True))
+        return ops
+
+    def _l3_of(self, netns, dev, skip=None):
+        space = self.space(netns)
+        ops = []
+        for iface in space["addresses"].get(dev, []):
+            if iface != skip and _kept_address(iface):
+                ops.append(Op(netns, "addr_replace", "add address %s dev %s" % (iface, dev),
+                              dev=dev, address=iface))
+        keep = set() if skip is None else {skip.ip}
+        for route in space["routes"]:
+            if not is_configured_route(route):
+                continue
+            if route.get("dev") == dev or (route.get("src") and
+                                           ipaddress.ip_address(route["src"]) in keep):
+                ops.append(route_op(netns, "route_replace", "add", route))
+        return ops
+
+
+def space_of(links, addresses, routes):
+    names = dict((x["ifindex"], x["name"]) for x in links)
+    by_dev = {}
+    for item in addresses:
+        iface = ipaddress.ip_interface(item["address"])
+        if _kept_address(iface):
+            by_dev.setdefault(names.get(item["ifindex"]), []).append(iface)
+    return {"links": dict((x["name"], dict(x)) for x in links), "addresses": by_dev,
+            "routes": [dict(r, dev=names.get(r.get("oif"))) for r in routes]}
+
+
+def spec_key(spec):
+    return (spec["dst"].version, spec["table"], spec["dst"], spec["metric"])
+
+
+def route_of_spec(spec):
+    """A route dict (as dumps give them) for a route spec that was sent."""
+    scope = spec.get("scope")
+    if scope is None:
+        scope = "global" if spec.get("gateway") else "link"
+    return {"family": spec["dst"].version, "table": spec["table"], "dst": str(spec["dst"]),
+            "metric": spec["metric"], "gateway": str(spec["gateway"]) if spec.get("gateway")
+            else None, "dev": spec.get("dev"), "src": str(spec["src"]) if spec.get("src") else None,
+            "scope": scope, "type": m.RTN_UNICAST, "proto": spec.get("proto", m.RTPROT_BOOT),
+            "multipath": False}
+
+
+def route_op(netns, action, verb, route, why=None):
+    """An op that adds, replaces or deletes exactly the route `route` (a
+    route dict with 'dev') as it was read, protocol included."""
+    dst = ipaddress.ip_network(route["dst"], strict=False)
+    spec = {"dst": dst, "gateway": ipaddress.ip_address(route["gateway"])
+            if route.get("gateway") else None, "dev": route.get("dev"), "metric": route["metric"],
+            "table": route["table"], "src": ipaddress.ip_address(route["src"])
+            if route.get("src") else None, "scope": route.get("scope") or None,
+            "proto": route.get("proto", m.RTPROT_BOOT)}
+    if action == "route_del":
+        spec.update(scope="nowhere", proto=0)
+    words = ["default" if dst.prefixlen == 0 and dst.version == 4 else str(dst)]
+    if spec["gateway"]:
+        words.append("via %s" % spec["gateway"])
+    if spec["dev"]:
+        words.append("dev %s" % spec["dev"])
+    if spec["src"]:
+        words.append("src %s" % spec["src"])
+    if route["metric"]:
+        words.append("metric %d" % route["metric"])
+    if route["table"] != m.RT_TABLE_MAIN:
+        words.append("table %d" % route["table"])
+    text = "%s route %s" % (verb, " ".join(words))
+    if why:
+        text += " (%s)" % why
+    return Op(netns, action, text, route=spec)
+
+
+# ----------------------------------------------------------------- comparing
+
+
+def compare(before, after, namespaces):
+    """Differences between two Models over `namespaces`, as readable lines."""
+    out = []
+    for netns in namespaces:
+        was, now = before.spaces.get(netns), after.spaces.get(netns)
+        if netns is not None:
+            if (netns in before.namespaces) != (netns in after.namespaces):
+                out.append("namespace %s %s" % (netns, "is missing" if netns in before.namespaces
+                                                else "is still there"))
+                continue
+        if was is None or now is None:
+            continue
+        out.extend(_compare_space(label(netns), was, now))
+    return out
+
+
+LINK_KEYS = ("kind", "mode", "flags", "mtu", "up")
+
+
+def _compare_space(where, was, now):
+    out = []
+    for name in sorted(set(was["links"]) | set(now["links"])):
+        a, b = was["links"].get(name), now["links"].get(name)
+        if a is None:
+            out.append("%s: link %s is still there" % (where, name))
+        elif b is None:
+            out.append("%s: link %s is missing" % (where, name))
+        else:
+            for key in LINK_KEYS:
+                if a.get(key) != b.get(key):
+                    out.append("%s: link %s %s is %s, was %s" % (where, name, key, b.get(key),
+                                                                 a.get(key)))
+    for dev in sorted(set(was["addresses"]) | set(now["addresses"]), key=str):
+        a = set(was["addresses"].get(dev, []))
+        b = set(now["addresses"].get(dev, []))
+        for iface in sorted(a - b, key=str):
+            out.append("%s: address %s dev %s is missing" % (where, iface, dev))
+        for iface in sorted(b - a, key=str):
+            out.append("%s: address %s dev %s is still there" % (where, iface, dev))
+    a = set(_route_id(r) for r in was["routes"] if is_configured_route(r))
+    b = set(_route_id(r) for r in now["routes"] if is_configured_route(r))
+    for route in sorted(a - b, key=str):
+        out.append("%s: route %s is missing" % (where, _route_words(route)))
+    for route in sorted(b - a, key=str):
+        out.append("%s: route %s is still there" % (where, _route_words(route)))
+    return out
+
+
+def _route_id(route):
+    return (route["dst"], route.get("gateway"), route.get("dev"), route["metric"],
+            route["table"], route.get("src"))
+
+
+def _route_words(ident):
+    dst, gateway, dev, metric, table, src = ident
+    words = [dst]
+    for word, value in (("via", gateway), ("dev", dev), ("src", src)):
+        if value:
+            words.append("%s %s" % (word, value))
+    if metric:
+        words.append("metric %d" % metric)
+    if table != m.RT_TABLE_MAIN:
+        words.append("table %d" % table)
+    return " ".join(words)

@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.ipvlan contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Applying a plan as one transaction: apply, verify, or roll back.
+
+execute() runs the operations in order. Before each one it works out the
+inverse from the state read before the run (rollback.Model). When an
+operation fails, or when the result read back differs from what the plan
+asked for (verify()), the applied operations are undone newest first, the
+touched namespaces are read again and compared with the snapshot, and
+PlanFailed says what failed, what had been applied, what was rolled back and
+what could not be restored, and why. With rollback off, a failure leaves
+what ran applied (the behaviour before rollback existed).
+
+Test hook (for the fault tests in tests/integration, not a user option):
+the environment variable LINUXNET_IPVLAN_TEST_FAULT="K" makes the K-th
+operation of the plan fail as if the kernel had refused it (EIO);
+"K:COMMAND" runs COMMAND with /bin/sh just before the K-th operation (for
+example deletes its master), and the operation then meets whatever the
+kernel says. Operations are counted from 1, undo operations not at all.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import errno
+import ipaddress
+import os
+import subprocess
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+    IpvlanError,
+    KernelError,
+)
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import (
+    EXISTED,
+    PlanFailed,
+    run_op,
+)
+
+FAULT_ENV = "LINUXNET_IPVLAN_TEST_FAULT"
+_GONE = (errno.EADDRNOTAVAIL, errno.ESRCH, errno.ENOENT)
+
+
+class VerifyFailed(IpvlanError):
+    def __init__(self, differences):
+        self.differences = differences
+        super(VerifyFailed, self).__init__(
+            "the result differs from what was applied (changed underneath, or adjusted by "
+            "the kernel): %s" % "; ".join(differences))
+
+
+def _fault(k, op):
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    number, _sep, command = spec.partition(":")
+    if not number.isdigit() or int(number) != k:
+        return
+    if command:
+        subprocess.call(["/bin/sh", "-c", command])
+        return
+    raise KernelError(op.line(), errno.EIO, "%s failed (EIO): injected by %s=%s"
+                      % (op.line(), FAULT_ENV, spec))
+
+
+def execute(driver, plan, rollback=True, verify=True):
+    """Apply `plan`; returns the lines of what ran. Raises PlanFailed."""
+    if not plan:
+        return []
+    model = rb.Model.read(driver, plan) if rollback else None
+    snapshot = copy.deepcopy(model) if rollback else None
+    done = []
+    for k, op in enumerate(plan, 1):
+        undo = None
+        if rollback:
+            try:
+                undo = model.inverse(driver, op)
+            except rb.NotRestorable as exc:
+                undo = exc
+            except IpvlanError as exc:  # reading what the inverse needs failed
+                undo = rb.NotRestorable(str(exc))
+        try:
+            _fault(k, op)
+            outcome = run_op(driver, op)
+        except IpvlanError as exc:
+            _fail(driver, plan, exc, op, done, snapshot, rollback)
+        if outcome == EXISTED:
+            undo = []  # not made by this run: not removed by its rollback
+        done.append((op, undo))
+        if model is not None:
+            model.applied(op)
+    if verify:
+        try:
+            differences = check(driver, plan)
+        except IpvlanError as exc:  # what was touched cannot even be read back
+            differences = ["reading the result failed: %s" % exc]
+        if differences:
+            _fail(driver, plan, VerifyFailed(differences), None, done, snapshot, rollback)
+    return [op.line() for op, _undo in done]
+
+
+def _fail(driver, plan, cause, failed, done, snapshot, rollback):
+    lines = [op.line() for op, _undo in done]
+    failed_line = failed.line() if failed is not None else None
+    if not rollback or not done:
+        raise PlanFailed(cause, lines, failed=failed_line, rollback=rollback)
+    rolled_back, commands, not_restored = [], [], []
+    for op, undo in reversed(done):
+        if isinstance(undo, rb.NotRestorable):
+            not_restored.append({"what": op.line(), "reason": str(undo)})
+            continue
+        ok = True
+        for inverse in undo:
+            try:
+                run_op(driver, inverse)
+                commands.append(inverse.line())
+            except KernelError as exc:
+                if inverse.action in ("addr_del", "route_del") and exc.code in _GONE:
+                    continue  # already gone (removed underneath): as wanted
+                ok = False
+                not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),
+                                                                              exc)})
+            except IpvlanError as exc:
+                ok = False
+                not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),
+                                                                              exc)})
+        if ok and undo:
+            rolled_back.append(op.line())
+    driver.invalidate()
+    try:
+        after = rb.Model.read(driver, plan)
+        for line in rb.compare(snapshot, after, rb.touched_namespaces(plan)):
+            not_restored.append({"what": line, "reason": "differs from the state before the "
+                                                         "run after rollback"})
+    except IpvlanError as exc:
+        not_restored.append({"what": "reading the state after rollback", "reason": str(exc)})
+    raise PlanFailed(cause, lines, failed=failed_line, rolled_back=rolled_back,
+                     rollback_commands=commands, not_restored=not_restored, rollback=True)
+
+
+# ----------------------------------------------------------------- verifying
+
+
+def expectations(plan):
+    """{key: wanted} for what the plan's operations set, the last operation
+    on an object winning. Keys: ("netns", name), ("link", netns, name),
+    ("addr", netns, dev, ip), ("route", netns, family, table, dst, metric);
+    a value None means absent."""
+    want = {}
+    on_dev = {}  # (netns, dev) -> its "addr" keys: they go with the link
+
+    def forget_l3(netns, dev):
+        for key in on_dev.pop((netns, dev), ()):
+            want.pop(key, None)
+
+    for op in plan:
+        a = op.args
+        if op.action == "netns_add":
+            want[("netns", a["name"])] = True
+        elif op.action == "netns_del":
+            for key in [k for k in want if k[0] != "netns" and k[1] == a["name"]]:
+                del want[key]
+            want[("netns", a["name"])] = None
+        elif op.action == "link_add":
+            forget_l3(a["target_netns"], a["name"])
+            link = {"kind": a["kind"], "mode": a["mode"], "flags": a["flags"],
+                    "up": bool(a.get("up"))}
+            if a.get("mtu") is not None:
+                link["mtu"] = a["mtu"]
+            want[("link", a["target_netns"], a["name"])] = link
+        elif op.action == "link_del":
+            forget_l3(op.netns, a["name"])
+            want[("link", op.netns, a["name"])] = None
+        elif op.action == "link_set":
+            key = ("link", op.netns, a["name"])
+            link = dict(want.get(key) or {})
+            to_netns = a.get("to_netns", op.netns)
+            if to_netns != op.netns:
+                forget_l3(op.netns, a["name"])
+                want[key] = None
+                link["up"] = False
+                key = ("link", to_netns, a["name"])
+            for name in ("mode", "flags", "mtu", "up"):
+                if a.get(name) is not None:
+                    link[name] = a[name]
+            want[key] = link
+        elif op.action in ("addr_add", "addr_replace", "addr_del"):
+            key = ("addr", op.netns, a["dev"], a["address"].ip)
+            if op.action == "addr_del" and a.get("missing_ok"):
+                want.pop(key, None)
+            else:
+                want[key] = None if op.action == "addr_del" else a["address"].network.prefixlen
+                on_dev.setdefault((op.netns, a["dev"]), []).append(key)
+        elif op.action in ("route_add", "route_replace", "route_del"):
+            spec = a["route"]
+            key = ("route", op.netns) + rb.spec_key(spec)
+            want[key] = None if op.action == "route_del" else {
+                "gateway": spec.get("gateway"), "dev": spec.get("dev")}
+    return want
+
+
+def check(driver, plan):
+    """What differs, after applying `plan`, from what it set: readable lines.
+    Every namespace touched is read once (after invalidating every dump: a
+    port's mode change shows in all namespaces)."""
+    want = expectations(plan)
+    driver.invalidate()
+    existing = set(driver.namespaces())
+    views = {}
+    out = []
+    for key in sorted(want, key=_sort_key):
+        wanted = want[key]
+        if key[0] == "netns":
+            if bool(wanted) != (key[1] in existing):
+                out.append("namespace %s %s" % (key[1], "is missing" if wanted else
+                                                "is still there"))
+            continue
+        netns = key[1]
+        if netns is not None and netns not in existing:
+            if wanted is not None:
+                out.append("%s: namespace is missing" % label(netns))
+            continue
+        if netns not in views:
+            views[netns] = _View(driver.session(netns))
+        view = views[netns]
+        if key[0] == "link":
+            out.extend(_check_link(view, key[2], wanted))
+        elif key[0] == "addr":
+            out.extend(_check_addr(view, key[2], key[3], wanted))
+        else:
+            out.extend(_check_route(view, key, wanted))
+    return out
+
+
+def _sort_key(key):
+    return tuple("" if x is None else str(x) for x in key)
+
+
+class _View(object):
+    """One namespace's dumps, indexed for the checks."""
+
+    def __init__(self, session):
+        self.where = label(session.netns)
+        self.links = dict((x["name"], x) for x in session.links())
+        names = dict((x["ifindex"], x["name"]) for x in session.links())
+        self.addresses = {}
+        for item in session.addresses():
+            iface = ipaddress.ip_interface(item["address"])
+            self.addresses[(names.get(item["ifindex"]), iface.ip)] = iface
+        self.routes = {}
+        for route in session.routes():
+            if route.get("type") != m.RTN_UNICAST:
+                continue
+            key = (route["family"], route["table"],
+                   ipaddress.ip_network(route["dst"], strict=False), route["metric"])
+            self.routes.setdefault(key, []).append(dict(route, dev=names.get(route.get("oif"))))
+
+
+def _check_link(view, name, wanted):
+    link = view.links.get(name)
+    if wanted is None:
+        return ["%s: link %s is still there" % (view.where, name)] if link is not None else []
+    if link is None:
+        return ["%s: link %s is missing" % (view.where, name)]
+    out = []
+    for key in ("kind", "mode", "flags", "mtu", "up"):
+        if key in wanted and link.get(key) != wanted[key]:
+            out.append("%s: link %s %s is %s, wanted %s" % (view.where, name, key, link.get(key),
+                                                            wanted[key]))
+    return out
+
+
+def _check_addr(view, dev, ip, prefixlen):
+    found = view.addresses.get((dev, ip))
+    if prefixlen is None:
+        return (["%s: address %s dev %s is still there" % (view.where, found, dev)]
+                if found else [])
+    if found is None:
+        return ["%s: address %s/%d dev %s is missing" % (view.where, ip, prefixlen, dev)]
+    if found.network.prefixlen != prefixlen:
+        return ["%s: address %s dev %s has prefix /%d, wanted /%d"
+                % (view.where, ip, dev, found.network.prefixlen, prefixlen)]
+    return []
+
+
+def _check_route(view, key, wanted):
+    _kind, _netns, family, table, dst, metric = key
+    found = view.routes.get((family, table, dst, metric), [])
+    text = "%s: route %s table %d metric %d" % (view.where, dst, table, metric)
+    if wanted is None:
+        return [text + " is still there"] if found else []
+    if not found:
+        return [text + " is missing"]
+    route = found[0]
+    out = []
+    gateway = ipaddress.ip_address(route["gateway"]) if route.get("gateway") else None
+    if gateway != wanted["gateway"]:
+        out.append("%s has gateway %s, wanted %s" % (text, gateway, wanted["gateway"]))
+    if wanted["dev"] is not None and route["dev"] != wanted["dev"]:
+        out.append("%s has dev %s, wanted %s" % (text, route["dev"], wanted["dev"]))
+    return out

@@ -1,0 +1,141 @@
+"""The inverse of each operation, worked out from the state before it
+(rollback.Model), and what verification expects after a plan. Plain data:
+no kernel (tests/integration/test_rollback.py checks the kernel)."""
+
+import ipaddress
+
+import pytest
+
+pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
+
+from fakes import link  # noqa: E402
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op  # noqa: E402
+
+IF = ipaddress.ip_interface
+
+
+def route(dst, gateway=None, oif=3, src=None, proto=3, metric=0):
+    return {"family": 4, "table": 254, "dst": dst, "metric": metric, "gateway": gateway,
+            "oif": oif, "src": src, "scope": "global" if gateway else "link", "type": 1,
+            "proto": proto, "multipath": False}
+
+
+def model():
+    slave = link("s1", "ns0", ifindex=3, kind="ipvlan", mode="l2", flags="bridge", mtu=1500)
+    space = rb.space_of([link("lo", "ns0", ifindex=1, type_=772), slave],
+                        [{"ifindex": 3, "address": "10.0.0.1/24"},
+                         {"ifindex": 3, "address": "fe80::1/64"}],
+                        [route("0.0.0.0/0", "10.0.0.254"), route("10.0.0.0/24", proto=2)])
+    space["links"]["s1"]["master"] = (None, "eth0")
+    return rb.Model(["ns0"], {"ns0": space})
+
+
+def lines(ops):
+    return [op.line() for op in ops]
+
+
+def test_inverse_of_a_created_namespace_and_link_deletes_them():
+    m = model()
+    assert lines(m.inverse(None, Op(None, "netns_add", "add netns x", name="x"))) == \
+        ["(host): delete netns x"]
+    add = Op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
+             target_netns="ns0", mode="l2", flags="bridge", mtu=None, up=True)
+    assert lines(m.inverse(None, add)) == ["ns0: delete ipvlan s2"]
+
+
+def test_a_deleted_namespace_cannot_be_restored():
+    with pytest.raises(rb.NotRestorable):
+        model().inverse(None, Op(None, "netns_del", "delete netns ns0", name="ns0"))
+
+
+def test_inverse_of_a_deleted_slave_recreates_it_with_its_addresses_and_routes():
+    ops = model().inverse(None, Op("ns0", "link_del", "delete ipvlan s1", name="s1"))
+    assert lines(ops) == [
+        "(host): add ipvlan s1 link eth0 mode l2 bridge mtu 1500 netns ns0 up",
+        "ns0: add address 10.0.0.1/24 dev s1",
+        "ns0: add route default via 10.0.0.254 dev s1",
+    ]
+    assert ops[2].args["route"]["proto"] == 3
+
+
+def test_inverse_of_a_move_moves_back_brings_up_and_restores_l3():
+    ops = model().inverse(None, Op("ns0", "link_set", "move", name="s1", to_netns="ns1"))
+    assert lines(ops)[:2] == ["ns1: move link s1 to netns ns0", "ns0: set link s1 up"]
+    assert "ns0: add address 10.0.0.1/24 dev s1" in lines(ops)
+
+
+def test_inverse_of_a_change_in_place_sets_the_old_values():
+    op = Op("ns0", "link_set", "set", name="s1", kind="ipvlan", mode="l3", flags="vepa",
+            mtu=1400, up=False)
+    assert lines(model().inverse(None, op)) == ["ns0: set link s1 mode l2 bridge mtu 1500 up"]
+
+
+def test_inverse_of_lo_up_takes_the_kernels_address_too():
+    m = model()
+    m.space("ns0")["links"]["lo"]["up"] = False
+    ops = m.inverse(None, Op("ns0", "link_set", "set link lo up", name="lo", up=True))
+    assert lines(ops) == ["ns0: set link lo down", "ns0: delete address 127.0.0.1/8 dev lo"]
+    assert ops[1].args["missing_ok"] is True
+
+
+def test_inverse_of_address_ops():
+    m = model()
+    add = Op("ns0", "addr_add", "add", dev="s1", address=IF("10.0.0.2/24"))
+    assert lines(m.inverse(None, add)) == ["ns0: delete address 10.0.0.2/24 dev s1"]
+    again = Op("ns0", "addr_replace", "replace", dev="s1", address=IF("10.0.0.1/24"))
+    assert m.inverse(None, again) == []
+    delete = Op("ns0", "addr_del", "delete", dev="s1", address=IF("10.0.0.1/24"))
+    assert lines(m.inverse(None, delete)) == ["ns0: add address 10.0.0.1/24 dev s1",
+                                              "ns0: add route default via 10.0.0.254 dev s1"]
+
+
+def spec(dst, gateway=None, metric=0):
+    return {"dst": ipaddress.ip_network(dst), "gateway": gateway and ipaddress.ip_address(gateway),
+            "dev": "s1", "metric": metric, "table": 254, "src": None, "scope": None}
+
+
+def test_inverse_of_route_ops():
+    m = model()
+    new = Op("ns0", "route_add", "add", route=spec("192.0.2.0/24", "10.0.0.254"))
+    assert lines(m.inverse(None, new)) == ["ns0: delete route 192.0.2.0/24 via 10.0.0.254 dev s1"]
+    replace = Op("ns0", "route_replace", "replace", route=spec("0.0.0.0/0", "10.0.0.9"))
+    assert lines(m.inverse(None, replace)) == ["ns0: replace route default via 10.0.0.254 dev s1"]
+    delete = Op("ns0", "route_del", "delete", route=spec("0.0.0.0/0", "10.0.0.254"))
+    assert lines(m.inverse(None, delete)) == ["ns0: add route default via 10.0.0.254 dev s1"]
+
+
+def test_the_model_follows_applied_ops():
+    m = model()
+    m.applied(Op("ns0", "link_set", "move", name="s1", to_netns="ns1"))
+    assert m.link("ns0", "s1") is None and m.link("ns1", "s1")["up"] is False
+    # a move drops the link's addresses and routes
+    assert m.spaces["ns0"]["routes"] == [] and "s1" not in m.spaces["ns0"]["addresses"]
+
+
+def test_compare_names_what_differs():
+    before, after = model(), model()
+    after.spaces["ns0"]["links"]["s1"]["mtu"] = 1400
+    after.spaces["ns0"]["addresses"]["s1"].append(IF("10.0.0.7/24"))
+    after.spaces["ns0"]["routes"] = []
+    assert rb.compare(before, after, ["ns0"]) == [
+        "ns0: link s1 mtu is 1400, was 1500",
+        "ns0: address 10.0.0.7/24 dev s1 is still there",
+        "ns0: route 0.0.0.0/0 via 10.0.0.254 dev s1 is missing",
+    ]
+
+
+def test_verification_expects_the_last_word_on_each_object():
+    plan = [Op(None, "netns_add", "add netns ns9", name="ns9"),
+            Op(None, "link_add", "add", name="s9", kind="ipvlan", parent="eth0",
+               parent_netns=None, target_netns="ns9", mode="l2", flags="bridge", mtu=None,
+               up=True),
+            Op("ns9", "addr_add", "add", dev="s9", address=IF("10.0.0.9/24")),
+            Op("ns9", "link_set", "set", name="s9", up=False)]
+    want = transaction.expectations(plan)
+    assert want[("netns", "ns9")] is True
+    assert want[("link", "ns9", "s9")] == {"kind": "ipvlan", "mode": "l2", "flags": "bridge",
+                                           "up": False}
+    assert want[("addr", "ns9", "s9", IF("10.0.0.9/24").ip)] == 24
