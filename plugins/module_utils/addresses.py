@@ -27,8 +27,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     NamespaceNotFound,
     ValidationError,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import converge
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, converge
 
 ARGUMENT_SPEC = dict(
     dev=dict(type="str", required=True),

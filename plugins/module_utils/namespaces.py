@@ -16,8 +16,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError, KernelError
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import converge
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, converge
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),

@@ -89,6 +89,14 @@ def apply(driver, plan):
     return done
 
 
+def converge(driver, plan, check_mode):
+    """Apply `plan` unless in check mode; return the commands (that ran, or
+    that would run)."""
+    if plan and not check_mode:
+        apply(driver, plan)
+    return plan.commands()
+
+
 # ------------------------------------------------------------------ handlers
 # Each takes (driver, op). They resolve names to indexes at run time and keep
 # the sessions' name maps up to date.

@@ -31,8 +31,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     NamespaceNotFound,
     ValidationError,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import converge
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, converge
 
 SCOPES = ("global", "site", "link", "host")
 

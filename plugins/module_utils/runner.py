@@ -14,7 +14,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed, apply
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed
 
 
 def run(module, engine):
@@ -41,11 +41,3 @@ def run(module, engine):
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)
-
-
-def converge(driver, plan, check_mode):
-    """Apply `plan` unless in check mode; return the commands (that ran, or
-    that would run)."""
-    if plan and not check_mode:
-        apply(driver, plan)
-    return plan.commands()
