@@ -274,9 +274,11 @@ def main(argv=None, out=None, err=None):
         return EXIT_REFUSED
     for line in commands:
         log.info(line)
-    log.info("%s: %s" % (PROG, ("%d change(s) %s" % (len(commands), "would be made"
-                                                      if args.check else "made"))
-                         if commands else "nothing to change"))
+    if not commands:
+        summary = "nothing to change"
+    else:
+        summary = "%d change(s) %s" % (len(commands), "would be made" if args.check else "made")
+    log.info("%s: %s" % (PROG, summary))
     for problem in problems:
         log.error(problem)
     if problems:

@@ -59,7 +59,8 @@ SYSTEMD_RUNNING = "/run/systemd/system"  # sd_booted(3)
 ARGUMENT_SPEC = dict(
     name=dict(type="str", default="default"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
-    config=dict(type="list", elements="dict", options=topology.PORT_OPTIONS),
+    # checked by the module against topology.ARGUMENT_SPEC (documented there)
+    config=dict(type="list", elements="dict"),
     topology_state=dict(type="str", default="merged", choices=sorted(boot.BOOT_STATES)),
     python=dict(type="path", default="/usr/bin/python3"),
     root=dict(type="path", default="/"),

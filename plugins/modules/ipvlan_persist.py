@@ -18,7 +18,7 @@ description:
     the systemd unit C(linuxnet-ipvlan@NAME.service) converge it at every boot,
     with this collection's own engine installed on the node
     (C(/usr/local/lib/linuxnet-ipvlan)) and its command
-    C(/usr/local/sbin/linuxnet-ipvlan-apply): no Ansible and no controller at
+    C(/usr/local/sbin/linuxnet-ipvlan-apply). No Ansible and no controller at
     boot, only the node's Python and pyroute2.
   - Installs the template unit C(/etc/systemd/system/linuxnet-ipvlan@.service)
     (Type=oneshot, RemainAfterExit=yes, after network-pre.target and before
@@ -68,8 +68,11 @@ options:
     default: present
   config:
     description:
-      - The ports, exactly as M(linuxnet.ipvlan.ipvlan_topology)'s O(config)
-        (the same options, validated the same way before anything is written).
+      - The ports, exactly as M(linuxnet.ipvlan.ipvlan_topology)'s O(config),
+        whose documentation lists the options. They are validated and
+        converted by that module's argument spec, and then by its engine's
+        validation, before anything is written; the saved file holds the
+        converted values.
       - Required with O(state=present).
     type: list
     elements: dict
@@ -141,14 +144,23 @@ boot_check:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import persist
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import persist, topology
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
 
 
 def main():
     module = AnsibleModule(argument_spec=persist.ARGUMENT_SPEC,
                            required_if=persist.REQUIRED_IF, supports_check_mode=True)
+    if module.params["config"] is not None:
+        # ipvlan_topology's own argument spec: the same checks, conversions
+        # (mtu: "1400" -> 1400) and defaults as that module's
+        checked = ArgumentSpecValidator(topology.ARGUMENT_SPEC).validate(
+            {"config": module.params["config"], "state": "merged"})
+        if checked.error_messages:
+            module.fail_json(msg="config: %s" % "; ".join(checked.error_messages))
+        module.params["config"] = checked.validated_parameters["config"]
     run(module, persist.engine)
 
 

@@ -132,6 +132,8 @@ def test_refused_before_anything_is_written(node):
     assert "writable by group and others" in result["msg"]
     bad = persist_module(node, config=[{"master": "eth0", "links": [{"name": "x" * 16}]}])
     assert bad.get("failed") and bad["msg"].startswith("config[0].links[0].name:"), bad
+    wrong = persist_module(node, config=[{"master": "eth0", "links": [{"name": "a", "mtu": "x"}]}])
+    assert wrong.get("failed") and wrong["msg"].startswith("config:") and "mtu" in wrong["msg"]
     assert persist_module(node, name="../x").get("failed")
     assert tree(node) == empty
 
@@ -226,7 +228,7 @@ def exec_start(name):
 @pytest.mark.ipvlan
 def test_saved_topology_comes_back_from_the_unit(make_veth, track_netns):
     howto, other = make_veth(), make_veth()
-    ns0, ns1, ns2 = (unique_name("bn") for _ in range(3))
+    ns0, ns1, ns2 = unique_name("bn"), unique_name("bn"), unique_name("bn")
     for netns in (ns0, ns1, ns2):
         track_netns(netns)
     name = unique_name("t")
