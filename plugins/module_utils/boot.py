@@ -171,9 +171,10 @@ def check_spec(value, spec, where):
 
 def converge(driver, saved, check_mode):
     """Converge the saved topology through ipvlan_topology's engine, port by
-    port as far as masters exist. Returns (commands, problems): the plan's
-    lines, and one message per port left out because its master is missing
-    or unusable. Raises ValidationError (nothing changed) or PlanFailed."""
+    port as far as masters exist. Returns (commands, problems, ports): the
+    plan's lines, one message per port left out because its master is
+    missing or unusable, and the number of ports. Raises ValidationError
+    (nothing changed) or PlanFailed."""
     state = BOOT_STATES[saved["state"]]
     want = topology.normalize(saved["config"])
     problems = []
