@@ -175,6 +175,53 @@ def test_boot_command_reports_a_missing_master_and_converges_the_rest(tmp_path, 
     assert "nomaster0" in err.getvalue() and "1 port(s) of 2 not set up" in err.getvalue()
 
 
+@pytest.fixture
+def private_root(tmp_path):
+    """/etc and /usr/local writable for this test alone: overlays in the
+    lab's private mount namespace (native mode), so the files go to their
+    real paths and the host never sees them. The lab VM's are throwaway."""
+    if os.environ.get("LAB_MODE") != "native":
+        pytest.skip("needs the lab's native mode (a private mount namespace)")
+    scratch = tmp_path / "overlay"
+    scratch.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(scratch)], check=True)
+    mounted = []
+    try:
+        for target in ("/etc", "/usr/local"):
+            name = target.strip("/").replace("/", "-")
+            upper, work = scratch / (name + "-upper"), scratch / (name + "-work")
+            upper.mkdir()
+            work.mkdir()
+            subprocess.run(["mount", "-t", "overlay", "overlay", "-o", "lowerdir=%s,upperdir=%s,"
+                            "workdir=%s" % (target, upper, work), target], check=True)
+            mounted.append(target)
+        yield
+    finally:
+        for target in reversed(mounted):
+            subprocess.run(["umount", "-l", target], check=False)
+        subprocess.run(["umount", "-l", str(scratch)], check=False)
+
+
+@pytest.mark.root
+def test_installed_command_runs_as_the_unit_would(private_root, make_veth):
+    master = make_veth()
+    saved = run_module("ipvlan_persist", {"name": "native", "config": [{"master": master}],
+                                          "python": sys.executable})
+    assert saved["changed"] is True, saved
+    # the command ran from /usr/local with the installed engine, before enabling
+    assert saved["boot_check"] == [
+        "linuxnet-ipvlan-apply: topology /etc/linuxnet-ipvlan/native.json, state merged, "
+        "check mode", "linuxnet-ipvlan-apply: nothing to change"]
+    started = exec_start("native")
+    assert (started.returncode, started.stdout.splitlines()[1:], started.stderr) == (
+        0, ["linuxnet-ipvlan-apply: nothing to change"], "")
+    os.chmod("/etc/linuxnet-ipvlan/native.json", 0o664)
+    refused = exec_start("native")
+    assert refused.returncode == 2 and "writable by its group" in refused.stderr, refused
+    removed = run_module("ipvlan_persist", {"name": "native", "state": "absent"})
+    assert removed["changed"] is True and not os.path.exists(persist.COMMAND)
+
+
 # ------------------------------------------------------------ lab kernel
 
 
