@@ -33,11 +33,11 @@ description:
     applied as C(replaced), so that ipvlan links on masters the topology does
     not declare (Docker's, CNI's) are never removed.
   - After writing, and before enabling the unit, runs the installed command with
-    C(--check): a boot command that cannot run (no pyroute2 for O(python), for
-    example) fails this task instead of the boot.
+    C(--check), so that a boot command that cannot run (no pyroute2 for
+    O(python), for example) fails this task instead of the boot.
   - With O(state=absent), removes the saved topology, its drop-in and the
     instance's symlink; when no saved topology is left, also the template unit,
-    the command and the engine. Nothing else: the running topology stays.
+    the command and the engine. Nothing else changes; the running topology stays.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
