@@ -54,6 +54,7 @@ attributes:
   platform:
     support: full
     platforms: linux
+    description: Linux with systemd; the topology needs a kernel with ipvlan (and ipvtap) at boot.
 options:
   name:
     description:
