@@ -243,7 +243,7 @@ def view(namespaces, host_links):
         addrs = sorted((a["ifname"], x["local"], x["prefixlen"], x.get("scope"))
                        for a in ip_json("addr", "show", netns=netns) if a["ifname"] in links
                        for x in a.get("addr_info", []) if not x["local"].startswith("fe80:"))
-        routes = sorted(json.dumps(r, sort_keys=True)
+        routes = sorted(json.dumps(dict(r, flags=None), sort_keys=True)  # linkdown: carrier
                         for r in ip_json("route", "show", "table", "all", netns=netns)
                         if r.get("dev") in links and "fe80" not in json.dumps(r))
         out[netns or "(host)"] = {"links": links, "addrs": addrs, "routes": routes}
@@ -288,15 +288,15 @@ def test_saved_topology_comes_back_from_the_unit(make_veth, track_netns):
         {"master": other, "mode": "l3", "flags": "private", "links": [
             {"name": unique_name("h"), "addresses": ["10.40.0.1/32"]},
             {"name": "tap0", "kind": "ipvtap", "netns": ns2, "mtu": 1400,
-             "addresses": ["10.40.0.2/24"], "routes": [{"dst": "10.41.0.0/24", "dev": "tap0"}]}]}]
+             "addresses": ["10.40.0.2/24"], "routes": [{"dst": "10.41.0.0/24"}]}]}]
     host_links = {howto, other, config[1]["links"][0]["name"]}
     first = run_module("ipvlan_topology", {"config": config, "state": "replaced"})
-    assert first["changed"] is True, first
+    assert first.get("changed") is True, first
 
     saved = run_module("ipvlan_persist", {"name": name, "config": config,
                                           "topology_state": "overridden",
                                           "python": sys.executable})
-    assert saved["changed"] is True, saved
+    assert saved.get("changed") is True, saved
     # the installed command ran with --check before the unit was enabled
     assert saved["boot_check"][-1] == "linuxnet-ipvlan-apply: nothing to change", saved
     assert os.path.islink("/etc/systemd/system/multi-user.target.wants/" + saved["unit"])
@@ -343,7 +343,7 @@ def test_saved_topology_comes_back_from_the_unit(make_veth, track_netns):
 
     for instance in (broken, name):
         removed = run_module("ipvlan_persist", {"name": instance, "state": "absent"})
-        assert removed["changed"] is True, removed
+        assert removed.get("changed") is True, removed
     assert not os.path.exists("/etc/linuxnet-ipvlan/%s.json" % name)
 
 
