@@ -21,7 +21,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import converge
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import converge
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),

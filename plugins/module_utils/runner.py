@@ -17,7 +17,6 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driv
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.lock import HostLock
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import PlanFailed
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import execute
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.validation import raw_problem
 
 
@@ -75,11 +74,3 @@ def run(module, engine, read_only=False):
         result.pop("diff", None)
     module.exit_json(**result)
 
-
-def converge(driver, plan, check_mode, rollback=True):
-    """Apply `plan` unless in check mode (verified, and rolled back on
-    failure unless `rollback` is false); return the commands (that ran, or
-    that would run)."""
-    if plan and not check_mode:
-        execute(driver, plan, rollback=rollback)
-    return plan.commands()

@@ -305,3 +305,12 @@ def _check_route(view, key, wanted):
     if wanted["dev"] is not None and route["dev"] != wanted["dev"]:
         out.append("%s has dev %s, wanted %s" % (text, route["dev"], wanted["dev"]))
     return out
+
+
+def converge(driver, plan, check_mode, rollback=True):
+    """Apply `plan` unless in check mode (verified, and rolled back on
+    failure unless `rollback` is false); return the commands (that ran, or
+    that would run)."""
+    if plan and not check_mode:
+        execute(driver, plan, rollback=rollback)
+    return plan.commands()

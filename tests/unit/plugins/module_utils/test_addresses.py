@@ -4,8 +4,6 @@ import ipaddress
 
 import pytest
 
-pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
-
 from fakes import FakeDriver, FakeSession, link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses  # noqa: E402

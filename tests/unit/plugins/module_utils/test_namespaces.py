@@ -3,8 +3,6 @@ reports a change only when one would happen, and what removal takes along."""
 
 import pytest
 
-pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
-
 from fakes import FakeDriver, FakeSession, link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces  # noqa: E402
