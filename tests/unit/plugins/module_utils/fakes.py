@@ -2,7 +2,12 @@
 address and route dicts, in the shape the real driver's dumps return. Used
 to test planning without root or a kernel."""
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import NamespaceNotFound
+import errno
+
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+    NamespaceNotFound,
+    kernel_error,
+)
 
 ETHER = 1
 
@@ -58,6 +63,12 @@ class FakeSession(object):
 
     def nsid(self, fd, key):
         return self._nsids.get(key)
+
+    def request(self, msg, msg_type, flags, what, hints=None):
+        """Only preflight's probe reaches a fake session (plans are not
+        applied here): a kernel that has the kind refuses a link of that
+        kind without a master with EINVAL."""
+        raise kernel_error(what, errno.EINVAL, hints)
 
 
 class FakeDriver(object):
