@@ -25,19 +25,15 @@ description:
     kernel with EADDRINUSE; the message names the address.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
 attributes:
   check_mode:
-    support: full
     description: Reports exactly the operations that would run and changes nothing.
   diff_mode:
-    support: full
     description: Shows the device's addresses before and after.
   platform:
-    support: full
-    platforms: linux
     description: Any Linux kernel with netlink; no ipvlan needed.
 options:
   dev:

@@ -27,19 +27,15 @@ description:
     or master differs is deleted and created again, and the result says so.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
 attributes:
   check_mode:
-    support: full
     description: Reports exactly the operations that would run and changes nothing.
   diff_mode:
-    support: full
     description: Shows the link before and after.
   platform:
-    support: full
-    platforms: linux
     description: Needs a kernel with ipvlan (and ipvtap for O(kind=ipvtap)).
 options:
   name:

@@ -24,19 +24,15 @@ description:
     named (for example C(config[0].links[1].addresses)).
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (Debian's python3-pyroute2, or pip install pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
 attributes:
   check_mode:
-    support: full
     description: Reports the plan in RV(commands) and changes nothing.
   diff_mode:
-    support: full
     description: The ports before and after; in check mode the plan.
   platform:
-    support: full
-    platforms: linux
     description: Needs a kernel with ipvlan (and ipvtap for links of that kind).
 options:
   config:
