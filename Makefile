@@ -145,7 +145,7 @@ build: venv
 	mkdir -p $(BUILD)/ee-src
 	cp $(BUILD)/dist/$(NAMESPACE)-$(NAME)-*.tar.gz $(BUILD)/ee-src/$(NAMESPACE)-$(NAME).tar.gz
 	ansible-builder create -f tests/build/execution-environment.yml -c $(EE_CONTEXT) --output-filename Containerfile
-	cd $(EE_CONTEXT)/_build && ANSIBLE_COLLECTIONS_PATH= ansible-galaxy collection install --offline \
+	cd $(EE_CONTEXT)/_build && ANSIBLE_COLLECTIONS_PATH=../installed ansible-galaxy collection install --offline \
 		-r requirements.yml -p ../installed >/dev/null
 	$(BIN)/python $(EE_CONTEXT)/_build/scripts/introspect.py introspect --sanitize $(EE_CONTEXT)/installed \
 		| tee $(EE_CONTEXT)/introspect.txt
