@@ -221,8 +221,8 @@ class _Diagram(object):
                 out.append("    %s [%s];" % (_quote(node_id), ", ".join(attributes)))
             out.append("  }")
         for slave, master, attributes in self.edges:
-            out.append("  %s -> %s%s;" % (_quote(slave), _quote(master),
-                                           " [%s]" % ", ".join(attributes) if attributes else ""))
+            extra = " [%s]" % ", ".join(attributes) if attributes else ""
+            out.append("  %s -> %s%s;" % (_quote(slave), _quote(master), extra))
         out.append("}")
         return "\n".join(out) + "\n"
 
@@ -251,10 +251,10 @@ def topology_dot(data, title=None, rankdir="LR"):
             lines += [_route(r, "route") for r in link.get("routes") or []]
             if link.get("mtu"):
                 lines.append("mtu %s" % link["mtu"])
-            attributes = ["label=%s" % _label(lines)]
-            if link.get("up") is False:
+            down = link.get("up") is False
+            if down:
                 lines.append("down")
-                attributes = ["label=%s" % _label(lines), 'style="rounded,dashed"']
+            attributes = ["label=%s" % _label(lines)] + (['style="rounded,dashed"'] if down else [])
             slave = diagram.node(link.get("netns"), link["name"], attributes)
             diagram.edges.append((slave, master, ['style="dashed"'] if kind == "ipvtap" else []))
     return diagram.render(title, rankdir)
