@@ -42,7 +42,8 @@ def main(argv):
     with tarfile.open(tarball) as tar:
         members = [m for m in tar.getmembers() if not m.isdir()]
     names = sorted(m.name for m in members)
-    unexpected = [n for n in names if hidden(n) or not any(fnmatch.fnmatchcase(n, p) for p, _ in patterns)]
+    allowed = [pattern for pattern, required in patterns]
+    unexpected = [n for n in names if hidden(n) or not any(fnmatch.fnmatchcase(n, p) for p in allowed)]
     missing = [p for p, required in patterns
                if required and not any(fnmatch.fnmatchcase(n, p) for n in names)]
     for name in unexpected:
