@@ -14,8 +14,8 @@ version_added: "0.1.0"
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 description:
-  - Turns the RV(linuxnet.ipvlan.ipvlan_info#module:ports) that M(linuxnet.ipvlan.ipvlan_info)
-    gathered, or a C(config) as M(linuxnet.ipvlan.ipvlan_topology) and the
+  - Turns the ports that M(linuxnet.ipvlan.ipvlan_info) gathered, or a C(config)
+    as M(linuxnet.ipvlan.ipvlan_topology) and the
     R(topology role,ansible_collections.linuxnet.ipvlan.topology_role) take it,
     into a diagram in Graphviz's DOT language.
   - Each master is a node labelled with its port's mode and flags; each
