@@ -92,7 +92,6 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
-from ansible.module_utils.six import string_types
 
 # ipvlan_topology's defaults for a port and a link (module_utils/topology.py)
 DEFAULT_MODE = "l3"
@@ -122,7 +121,7 @@ def _fail(path, reason):
 def _text(value, path, optional=False):
     if value is None and optional:
         return None
-    if not isinstance(value, string_types) or value == "":
+    if not isinstance(value, str) or value == "":
         _fail(path, "expected a non-empty string, got %r" % (value,))
     return value
 
@@ -142,7 +141,7 @@ def _dict(value, path):
 
 
 def _route(route, path):
-    if isinstance(route, string_types):
+    if isinstance(route, str):
         return route
     route = _dict(route, path)
     text = "%s" % _text(route.get("dst"), path + ".dst")
