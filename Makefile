@@ -30,7 +30,7 @@ SUITES := unit sanity lint changelog docs build matrix integration-native integr
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path test unit sanity lint changelog docs build matrix \
+.PHONY: help demo venv collection-path test unit sanity lint changelog docs build matrix matrix-sanity \
 	integration integration-native molecule bench bench-smoke clean distclean
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo 'make docs                the docs site (antsibull-docs + Sphinx, offline) in $(BUILD)/docs/html'
 	@echo 'make build               collection tarball in $(BUILD)/dist, file list checked, test-installed, EE context'
 	@echo 'make matrix              unit + native integration on each other ansible-core of the tested range'
+	@echo 'make matrix-sanity       ansible-test sanity of each of those releases (not in make test)'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
@@ -158,6 +159,11 @@ build: venv
 # is the one the other suites, sanity included, run on.
 matrix: venv collection-path
 	tests/matrix/run
+
+# ansible-test sanity of each of those releases (minutes each the first
+# time, so not in make test; make sanity runs .venv's in every make test).
+matrix-sanity: venv
+	tests/matrix/run --sanity
 
 LAB_RUN := tests/lab/run
 PYTEST_LAB := $(VENV)/bin/python -m pytest -p no:cacheprovider
