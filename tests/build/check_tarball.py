@@ -41,7 +41,7 @@ def main(argv):
     patterns = read_allow_list(allow_list)
     with tarfile.open(tarball) as tar:
         members = [m for m in tar.getmembers() if not m.isdir()]
-    names = sorted(m.name for m in members)
+    names = sorted(m.name[2:] if m.name.startswith("./") else m.name for m in members)
     allowed = [pattern for pattern, required in patterns]
     unexpected = [n for n in names if hidden(n) or not any(fnmatch.fnmatchcase(n, p) for p in allowed)]
     missing = [p for p, required in patterns
