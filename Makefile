@@ -24,13 +24,13 @@ COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
 
 # The suites `make test` runs, in order; each is a target of this Makefile.
-SUITES := unit sanity lint changelog build integration-native pyroute2-matrix integration molecule bench-smoke
+SUITES := unit sanity lint changelog docs build matrix integration-native pyroute2-matrix integration molecule bench-smoke
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path test unit sanity lint changelog build \
+.PHONY: help demo venv collection-path test unit sanity lint changelog docs build matrix matrix-sanity \
 	integration integration-native pyroute2-matrix lab-debs molecule bench bench-native \
 	bench-smoke clean distclean
 
@@ -43,7 +43,10 @@ help:
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
 	@echo 'make lint                ansible-lint on roles/, molecule/, docs/examples/'
 	@echo 'make changelog           antsibull-changelog lint'
-	@echo 'make build               collection tarball in $(BUILD)/dist, test-installed'
+	@echo 'make docs                the docs site (antsibull-docs + Sphinx, offline) in $(BUILD)/docs/html'
+	@echo 'make build               collection tarball in $(BUILD)/dist, file list checked, test-installed, EE context'
+	@echo 'make matrix              unit + native integration on each other ansible-core of the tested range'
+	@echo 'make matrix-sanity       ansible-test sanity of each of those releases (not in make test)'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
@@ -108,17 +111,63 @@ changelog: venv
 	antsibull-changelog lint
 	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
-# The tarball is installed into a throwaway path, and the installed copy must
-# be listed by ansible-galaxy and its modules' documentation must load.
+# The docs site: antsibull-docs' pages for every plugin and the role, the
+# guides in docs/docsite/ and their pictures (the topology_dot filter on the
+# state in docs/docsite/fixtures/, rendered by Graphviz's dot, which is
+# installed from Debian's registry when missing), built by Sphinx offline
+# with every warning an error (tests/docs/build).
+docs: venv collection-path
+	VENV=$(VENV) tests/docs/build
+
+# The tarball is built from galaxy.yml's manifest and its file list checked
+# against tests/build/tarball-files.txt (anything else fails: a cache, a
+# test, a development tool). galaxy.yml's links must exist as paths where
+# they are not URLs. The tarball is installed into a throwaway path, and the
+# installed copy must be listed by ansible-galaxy and its plugins' and
+# role's documentation must load. Then the execution environment: `ansible-builder
+# create` (offline) makes a build context of tests/build/execution-environment.yml,
+# and the context's own galaxy step and introspection script, run here as the
+# image build would run them, must find pyroute2.
+EE_CONTEXT := $(BUILD)/ee
 build: export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(BUILD)/install
 build: venv
-	rm -rf $(BUILD)/dist $(BUILD)/install
+	rm -rf $(BUILD)/dist $(BUILD)/install $(BUILD)/ee-src $(EE_CONTEXT)
 	ansible-galaxy collection build --output-path $(BUILD)/dist
+	$(BIN)/python tests/build/check_tarball.py $(BUILD)/dist/$(NAMESPACE)-$(NAME)-*.tar.gz
+	@$(BIN)/python -c 'import os, sys, yaml; meta = yaml.safe_load(open("galaxy.yml")); \
+	bad = [k for k in ("documentation", "issues", "repository", "homepage") if meta.get(k) \
+	       and not meta[k].startswith("https://") and not os.path.exists(meta[k])]; \
+	sys.exit("galaxy.yml: %s: neither an https:// URL nor a path in the repository" % ", ".join(bad) if bad else 0)'
 	ansible-galaxy collection install --offline -p $(BUILD)/install $(BUILD)/dist/$(NAMESPACE)-$(NAME)-*.tar.gz
 	ansible-galaxy collection list $(NAMESPACE).$(NAME)
 	ansible-doc --list $(NAMESPACE).$(NAME)
-	@modules=$$(ansible-doc --list --json $(NAMESPACE).$(NAME) | python -c 'import json, sys; print(" ".join(json.load(sys.stdin)))'); \
-	if [[ -n $$modules ]]; then echo "ansible-doc $$modules"; ansible-doc --json $$modules >/dev/null; fi
+	@for type in module filter; do \
+		plugins=$$(ansible-doc -t $$type --list --json $(NAMESPACE).$(NAME) | python -c 'import json, sys; print(" ".join(json.load(sys.stdin)))'); \
+		[[ -n $$plugins ]] || { echo "build: no $$type plugins in the installed collection" >&2; exit 1; }; \
+		echo "ansible-doc -t $$type $$plugins"; ansible-doc -t $$type --json $$plugins >/dev/null; \
+	done
+	ansible-doc -t role $(NAMESPACE).$(NAME).topology >/dev/null
+	mkdir -p $(BUILD)/ee-src
+	cp $(BUILD)/dist/$(NAMESPACE)-$(NAME)-*.tar.gz $(BUILD)/ee-src/$(NAMESPACE)-$(NAME).tar.gz
+	ansible-builder create -f tests/build/execution-environment.yml -c $(EE_CONTEXT) --output-filename Containerfile
+	cd $(EE_CONTEXT)/_build && ANSIBLE_COLLECTIONS_PATH=../installed ansible-galaxy collection install --offline \
+		-r requirements.yml -p ../installed >/dev/null
+	$(BIN)/python $(EE_CONTEXT)/_build/scripts/introspect.py introspect --sanitize $(EE_CONTEXT)/installed \
+		| tee $(EE_CONTEXT)/introspect.txt
+	@grep -q "^- 'pyroute2.*from collection $(NAMESPACE).$(NAME)" $(EE_CONTEXT)/introspect.txt \
+		|| { echo "build: the execution environment would not get pyroute2 from $(NAMESPACE).$(NAME)" >&2; exit 1; }
+
+# The other ansible-core releases of the tested range (meta/runtime.yml's
+# requires_ansible to the newest): unit and native integration suites on
+# each, in venvs under $(BUILD)/core-X.Y (tests/matrix/run). .venv's release
+# is the one the other suites, sanity included, run on.
+matrix: venv collection-path
+	tests/matrix/run
+
+# ansible-test sanity of each of those releases (minutes each the first
+# time, so not in make test; make sanity runs .venv's in every make test).
+matrix-sanity: venv
+	tests/matrix/run --sanity
 
 LAB_RUN := tests/lab/run
 PYTEST_LAB := $(VENV)/bin/python -m pytest -p no:cacheprovider

@@ -26,20 +26,15 @@ description:
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
   - linuxnet.ipvlan.transaction
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
-    support: full
     description: Reports exactly the operations that would run and changes nothing.
   diff_mode:
-    support: full
     description: Shows the device's addresses before and after.
   platform:
-    support: full
-    platforms: linux
     description: Any Linux kernel with netlink; no ipvlan needed.
 options:
   dev:

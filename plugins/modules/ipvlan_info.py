@@ -28,19 +28,11 @@ description:
     netlink through pyroute2; never runs C(ip).
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
+extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes.info_module
 attributes:
-  check_mode:
-    support: full
-    description: Reads the same way in check mode; nothing is ever changed.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
   platform:
-    support: full
-    platforms: linux
     description: Reads any current Linux kernel; ports exist only where the kernel has ipvlan.
 options:
   netns:

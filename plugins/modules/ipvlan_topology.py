@@ -25,20 +25,15 @@ description:
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
   - linuxnet.ipvlan.transaction
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
-    support: full
     description: Reports the plan in RV(commands) and changes nothing.
   diff_mode:
-    support: full
     description: The ports before and after; in check mode the plan.
   platform:
-    support: full
-    platforms: linux
     description: Needs a kernel with ipvlan (and ipvtap for links of that kind).
 options:
   config:

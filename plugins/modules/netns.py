@@ -23,20 +23,15 @@ description:
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
+  - linuxnet.ipvlan.netlink
+  - linuxnet.ipvlan.attributes
   - linuxnet.ipvlan.transaction
-requirements:
-  - pyroute2 >= 0.7.2 on the managed node (tested with 0.7.2, 0.9.7 and Debian 12's python3-pyroute2)
-  - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 attributes:
   check_mode:
-    support: full
     description: Reports a change only when the namespace would be created or removed; changes nothing.
   diff_mode:
-    support: full
     description: Shows whether the namespace existed before and after, and for O(state=absent) its interfaces.
   platform:
-    support: full
-    platforms: linux
     description: Needs network namespaces (any current Linux kernel).
 options:
   name:

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from fakes import FakeDriver, FakeSession, link  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (  # noqa: E402

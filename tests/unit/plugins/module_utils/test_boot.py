@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from fakes import FakeDriver, FakeSession, link
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import boot
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
 
-from fakes import FakeDriver, FakeSession, link  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces  # noqa: E402

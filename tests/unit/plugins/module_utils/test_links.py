@@ -3,7 +3,7 @@ refused before anything is done."""
 
 import pytest
 
-from fakes import FakeDriver, FakeSession, link
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (

@@ -3,7 +3,7 @@ reports a change only when one would happen, and what removal takes along."""
 
 import pytest
 
-from fakes import FakeDriver, FakeSession, link  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError  # noqa: E402

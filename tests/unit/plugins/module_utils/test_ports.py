@@ -5,7 +5,7 @@ answers RTM_GETNSID from a table, so both the assembly (build_ports) and the
 cross-namespace resolution in gather() run here."""
 
 import pytest
-from fakes import addr_fields, route_fields
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import addr_fields, route_fields
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (

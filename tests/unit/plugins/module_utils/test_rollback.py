@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
 
-from fakes import link  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction  # noqa: E402

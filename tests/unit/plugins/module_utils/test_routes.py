@@ -222,7 +222,7 @@ def test_name_routes_adds_device_names():
 
 
 def fake(routes_=(), addrs=()):
-    from fakes import FakeDriver, FakeSession, link
+    from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
     session = FakeSession("ns0", [link("lo", "ns0", ifindex=1, type_=772),
                                   link("ipvl0", "ns0", ifindex=5, kind="ipvlan")],
                           addresses=addrs, routes=routes_)
