@@ -23,6 +23,7 @@ __metaclass__ = type
 import socket
 import struct
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 
 # include/uapi/linux/netlink.h, rtnetlink.h, if.h, if_arp.h
@@ -348,6 +349,7 @@ def parse_link(msg, netns):
         "parent_index": msg.get_attr("IFLA_LINK"),
         "parent_nsid": msg.get_attr("IFLA_LINK_NETNSID"),
     }
+    link.update(link_attrs.from_msg(msg))  # alias, ipv6
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             # The kernel omits IFLA_LINK when it equals the link's own
@@ -492,6 +494,7 @@ def parse_link_bytes(data, netns):
         "parent_index": _u32(data, nlas.get(IFLA_LINK)),
         "parent_nsid": None if nsid is None else _I32.unpack_from(data, nsid[0])[0],
     }
+    link.update(link_attrs.from_bytes(data, nlas, _nlas))  # alias, ipv6
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             link["parent_index"] = link["ifindex"]  # see parse_link

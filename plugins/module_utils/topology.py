@@ -20,10 +20,13 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses as addr
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access as ha
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links as lk
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import upstream
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, apply
@@ -42,6 +45,7 @@ LINK_OPTIONS = dict(
     loopback=dict(type="bool"),
     addresses=dict(type="list", elements="str", default=[]),
     routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
+    ipv6=dict(type="dict", options=ipv6.OPTIONS),
     # read-only values that ipvlan_info and gathered return; accepted and
     # ignored so that gathered state can be fed back as config
     ifindex=dict(type="int"),
@@ -54,6 +58,7 @@ PORT_OPTIONS = dict(
     mode=dict(type="str", default="l3", choices=list(v.MODES)),
     flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
     links=dict(type="list", elements="dict", default=[], options=LINK_OPTIONS),
+    host_access=dict(type="dict", options=ha.OPTIONS),
 )
 ARGUMENT_SPEC = dict(
     config=dict(type="list", elements="dict", options=PORT_OPTIONS),
@@ -93,7 +98,12 @@ def normalize(config):
         for j, link in enumerate(port.get("links") or []):
             merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j)))
             merged[key]["explicit_links"] = True
+        access = ha.normalize(port.get("host_access"), mns, where + ".host_access")
+        if access is not None:
+            ha.merge(merged[key], access, where + ".host_access")
     want = [merged[k] for k in order]
+    for port in want:
+        ha.attach(port)  # the host access is one more link of the port
     _cross_check(want)
     return want
 
@@ -120,9 +130,11 @@ def _link(link, mns, where):
     if loopback and target is None:
         raise ValidationError(where + ".loopback", "applies to links in a named namespace; "
                                                    "this one stays in the host's")
-    return {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
-            "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
-            "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+    result = {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
+              "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
+              "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+    result["ipv6"] = ipv6.normalize(link.get("ipv6"), result, where + ".ipv6")
+    return result
 
 
 def _cross_check(want):
@@ -175,7 +187,7 @@ def read(driver):
                                    if x["type"] == m.ARPHRD_LOOPBACK)
     for port in gathered["ports"]:
         key = (port["master_netns"], port["master"])
-        have["members"][key] = port["links"]
+        have["members"][key] = port["links"] + ha.members(port, have["links"])
         have["mode"][key] = (port["mode"], port["flags"])
     have["unresolved"] = gathered.get("unresolved", [])
     return have
@@ -295,9 +307,14 @@ def _plan_port(plan, port, have, removed, fresh, declared):
         if up_now != link["up"]:
             changes["up"] = link["up"]
             words.append("up" if link["up"] else "down")
+        current = None if member["netns"] != target else have["links"].get(target, {}).get(
+            link["name"])  # a move resets a device's IPv6 settings: set them again
+        plan.extend(ipv6.plan_link(target, link["name"], link.get("ipv6"),
+                                   ipv6.current_of(current), link["where"] + ".ipv6"))
         if changes:
             plan.append(Op(target, "link_set", "set link %s %s" % (link["name"], " ".join(words)),
                            name=link["name"], **changes))
+        ha.plan_mark(plan, link, have["links"].get(member["netns"], {}).get(link["name"]))
 
 
 def _add(plan, port, link):
@@ -307,10 +324,12 @@ def _add(plan, port, link):
         text += " mtu %d" % link["mtu"]
     if link["netns"] != port["master_netns"]:
         text += " netns %s" % link["netns"]
-    plan.append(Op(port["master_netns"], "link_add", text + (" up" if link["up"] else ""),
-                   name=link["name"], kind=link["kind"], parent=port["master"],
-                   parent_netns=port["master_netns"], target_netns=link["netns"],
-                   mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=link["up"]))
+    op = Op(port["master_netns"], "link_add", text + (" up" if link["up"] else ""),
+            name=link["name"], kind=link["kind"], parent=port["master"],
+            parent_netns=port["master_netns"], target_netns=link["netns"],
+            mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=link["up"])
+    ipv6.plan_new_link(plan, op, link)  # down, IPv6 settings, up when it declares some
+    ha.plan_mark(plan, link, None)
 
 
 def _plan_loopback(plan, want, have):
@@ -381,16 +400,26 @@ def check_masters(driver, want):
                                   exc.reason)
 
 
-def engine(driver, p, check_mode):
+def engine(driver, p, check_mode, warn=None):
     state = p["state"]
     if state == "gathered":
         gathered = ports.gather(driver)
-        return {"changed": False, "gathered": gathered["ports"]}
+        keys = [(x["master_netns"], x["master"]) for x in gathered["ports"]]
+        return {"changed": False, "gathered": gathered["ports"],
+                "upstream_routes": upstream.routes(gathered["ports"],
+                                                   upstream.master_addresses(driver, keys), warn)}
     want = normalize(p.get("config"))
     if state == "rendered":
-        return {"changed": False, "rendered": plan_topology(want, empty_host(), "merged").commands()}
+        return {"changed": False, "rendered": plan_topology(want, empty_host(), "merged").commands(),
+                "upstream_routes": upstream.routes(upstream.predict(want, [], "replaced"))}
     if state != "deleted":
         check_masters(driver, want)
+    keys = [(x["master_netns"], x["master"]) for x in want]
+    masters = upstream.master_addresses(driver, keys)
+    if state != "deleted":
+        for port in want:
+            ha.check_master_addresses(port, [ipaddress.ip_interface(a) for a in
+                                             masters.get((port["master_netns"], port["master"]), [])])
     have = read(driver)
     plan = plan_topology(want, have, state)
     result = {"changed": bool(plan), "commands": plan.commands(),
@@ -400,6 +429,11 @@ def engine(driver, p, check_mode):
         driver.invalidate()  # a port's mode change shows in every namespace
         result["after"] = ports.gather(driver)["ports"]
         result["diff"] = {"before": result["before"], "after": result["after"]}
+        now = [x for x in result["after"] if (x["master_netns"], x["master"]) in keys]
     elif plan:
         result["diff"] = {"prepared": "\n".join(plan.commands())}
+        now = upstream.predict(want, result["before"], state)
+    else:
+        now = [x for x in result["before"] if (x["master_netns"], x["master"]) in keys]
+    result["upstream_routes"] = upstream.routes(now, masters, warn)
     return result

@@ -237,6 +237,8 @@ rendered:
   elements: str
 """
 
+import functools
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
@@ -246,7 +248,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
 def main():
     module = AnsibleModule(argument_spec=topology.ARGUMENT_SPEC,
                            required_if=topology.REQUIRED_IF, supports_check_mode=True)
-    run(module, topology.engine)
+    run(module, functools.partial(topology.engine, warn=module.warn))
 
 
 if __name__ == "__main__":
