@@ -19,7 +19,7 @@ How each setting reaches the kernel, without running any program:
   (verified on 6.1 and 6.18 kernels).
 They are read back from the link dump (link_attrs: IFLA_INET6_CONF).
 
-Ordering (planned by the topology, see plan_new_link): a new link is created
+Ordering (planned by the topology, see new_link()): a new link is created
 down, configured, then brought up, so no link-local address or router
 solicitation goes out first; a link moved to another namespace gets its
 settings again after the move, which resets a device's per-namespace IPv6
@@ -149,22 +149,17 @@ def plan_link(netns, name, want, current, where="ipv6"):
     return ops
 
 
-def plan_new_link(plan, add_op, link):
-    """Append the creation of a new link: `add_op` (its link_add), and when
-    the link declares IPv6 settings, created down, configured, then up."""
+def new_link(link):
+    """(up, ops) for creating `link` (a normalised topology link): whether
+    its link_add brings it up, and the ops that follow it. A link that
+    declares IPv6 settings is created down, configured, then brought up."""
     ops = plan_link(link["netns"], link["name"], link.get("ipv6"), None)
     if not ops:
-        plan.append(add_op)
-        return
-    if add_op.args.get("up"):
-        add_op.args["up"] = False
-        if add_op.text.endswith(" up"):
-            add_op.text = add_op.text[:-3]
-    plan.append(add_op)
-    plan.extend(ops)
+        return link["up"], []
     if link["up"]:
-        plan.append(Op(link["netns"], "link_set", "set link %s up" % link["name"],
-                       name=link["name"], up=True))
+        ops.append(Op(link["netns"], "link_set", "set link %s up" % link["name"],
+                      name=link["name"], up=True))
+    return False, ops
 
 
 # ------------------------------------------------------------------ handlers

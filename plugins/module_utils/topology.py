@@ -324,11 +324,12 @@ def _add(plan, port, link):
         text += " mtu %d" % link["mtu"]
     if link["netns"] != port["master_netns"]:
         text += " netns %s" % link["netns"]
-    op = Op(port["master_netns"], "link_add", text + (" up" if link["up"] else ""),
-            name=link["name"], kind=link["kind"], parent=port["master"],
-            parent_netns=port["master_netns"], target_netns=link["netns"],
-            mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=link["up"])
-    ipv6.plan_new_link(plan, op, link)  # down, IPv6 settings, up when it declares some
+    up, then = ipv6.new_link(link)  # down, IPv6 settings, up when it declares some
+    plan.append(Op(port["master_netns"], "link_add", text + (" up" if up else ""),
+                   name=link["name"], kind=link["kind"], parent=port["master"],
+                   parent_netns=port["master_netns"], target_netns=link["netns"],
+                   mode=port["mode"], flags=port["flags"], mtu=link["mtu"], up=up))
+    plan.extend(then)
     ha.plan_mark(plan, link, None)
 
 

@@ -69,8 +69,8 @@ def routes(ports, master_addresses=None, warn=None):
                      "slaves, which nothing answers in %s: give the slaves a subnet of their "
                      "own (upstream_routes lists host routes for them)"
                      % (port["master"], port["mode"], name, cidr, overlap[0], port["mode"]))
-            if dst in seen or (is_access and any(dst.subnet_of(x) for x in seen
-                                                   if x.version == dst.version)):
+            inside = [x for x in seen if x.version == dst.version and dst.subnet_of(x)]
+            if dst in seen or (is_access and inside):
                 continue  # already routed, or inside a slave subnet that is
             seen.add(dst)
             via = next((c.ip for c in own if c.version == dst.version), None)

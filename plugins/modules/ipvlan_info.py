@@ -173,7 +173,7 @@ ports:
           sample: {enabled: false, accept_ra: 1, addr_gen_mode: eui64}
     host_access:
       description:
-        - The port's host access as M(linuxnet.ipvlan.ipvlan_topology) declares it: a
+        - The port's host access as M(linuxnet.ipvlan.ipvlan_topology) declares it, that is a
           slave in the master's namespace whose interface alias is
           C(linuxnet-ipvlan:host_access) (the mark that module sets). It is
           reported here, not in C(links).

@@ -186,7 +186,7 @@ options:
             it has an address in. It follows the port's mode and flags, and
             O(state=replaced), O(state=overridden) and O(state=deleted) treat
             it like the port's other slaves.
-          - The slaves reach it at its addresses through their own routes: a
+          - The slaves reach it at its addresses through their own routes; a
             slave whose subnet contains the address, or with a default route,
             needs nothing more.
           - Its interface alias is set to C(linuxnet-ipvlan:host_access) (see
@@ -233,7 +233,7 @@ notes:
     container's that was never named) are not seen.
   - In l3 and l3s nothing answers ARP or neighbour solicitations for the
     slaves, so the upstream router needs routes to them via the host;
-    RV(upstream_routes) lists them. Give L3 slaves a subnet of their own: a
+    RV(upstream_routes) lists them. Give L3 slaves a subnet of their own; a
     slave subnet that overlaps the master's subnet gets host routes in
     RV(upstream_routes) and a warning.
 seealso:
@@ -358,7 +358,7 @@ upstream_routes:
       routes (/32, /128), with a warning. C(via) is the master's first address
       of the family (IPv6 link-local ones left out).
     - With merged, replaced, overridden and deleted, the port as it is after
-      the task (in check mode: as it would be); with O(state=rendered), from
+      the task (in check mode, as it would be); with O(state=rendered), from
       the declaration alone, so C(via) is null.
   returned: with merged, replaced, overridden, deleted, gathered and rendered
   type: list

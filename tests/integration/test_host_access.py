@@ -59,8 +59,8 @@ def v6(name, netns=None):
 
 
 def routes_on(name, netns=None):
-    return sorted((r["dst"], r.get("scope")) for r in ip_json("route", "show", "dev", name,
-                                                               netns=netns))
+    found = ip_json("route", "show", "dev", name, netns=netns)
+    return sorted((r["dst"], r.get("scope")) for r in found)
 
 
 def port_of(gathered, master):
