@@ -189,7 +189,8 @@ ports:
       flags: bridge
       links:
         - {name: ipvl0, kind: ipvlan, netns: ns0, ifindex: 2, up: true, mtu: 1500, mac: "52:54:00:12:34:56",
-           loopback: true, addresses: [10.0.0.10/24], routes: [{dst: default, gateway: 10.0.0.1}], tap: null}
+           loopback: true, addresses: [10.0.0.10/24], routes: [{dst: default, gateway: 10.0.0.1}], tap: null,
+           ipv6: {enabled: true, accept_ra: 1, addr_gen_mode: eui64}}
 namespaces:
   description: The named namespaces looked in, sorted (the host's has no name and is not listed).
   returned: always
