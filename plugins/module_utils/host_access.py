@@ -30,6 +30,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs as la
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import plan as plan_mod
@@ -115,18 +117,21 @@ def attach(port):
         port["explicit_links"] = True
 
 
-def check_master_addresses(port, master_cidrs):
-    """The host-side addresses must not be the master's own."""
-    for link in port["links"]:
-        if not link.get("host_access"):
-            continue
-        own = set(c.ip for c in master_cidrs)
-        for cidr in link["addresses"]:
-            if cidr.ip in own:
-                raise ValidationError(link["where"] + ".addresses",
-                                      "%s is the master's own address; the slaves can never "
-                                      "reach that one, which is why the host needs another"
-                                      % cidr.ip)
+def check_master_addresses(want, master_addresses):
+    """The host-side addresses must not be the master's own.
+    `master_addresses`: {(master_netns, master): [CIDR strings]}."""
+    for port in want:
+        own = set(ipaddress.ip_interface(a).ip for a in
+                  master_addresses.get((port["master_netns"], port["master"]), []))
+        for link in port["links"]:
+            if not link.get("host_access"):
+                continue
+            for cidr in link["addresses"]:
+                if cidr.ip in own:
+                    raise ValidationError(link["where"] + ".addresses",
+                                          "%s is the master's own address; the slaves can never "
+                                          "reach that one, which is why the host needs another"
+                                          % cidr.ip)
 
 
 # ------------------------------------------------------------------ planning

@@ -415,12 +415,9 @@ def engine(driver, p, check_mode, warn=None):
                 "upstream_routes": upstream.routes(upstream.predict(want, [], "replaced"))}
     if state != "deleted":
         check_masters(driver, want)
-    keys = [(x["master_netns"], x["master"]) for x in want]
-    masters = upstream.master_addresses(driver, keys)
+    masters = upstream.master_addresses(driver, [(x["master_netns"], x["master"]) for x in want])
     if state != "deleted":
-        for port in want:
-            ha.check_master_addresses(port, [ipaddress.ip_interface(a) for a in
-                                             masters.get((port["master_netns"], port["master"]), [])])
+        ha.check_master_addresses(want, masters)
     have = read(driver)
     plan = plan_topology(want, have, state)
     result = {"changed": bool(plan), "commands": plan.commands(),
@@ -430,11 +427,7 @@ def engine(driver, p, check_mode, warn=None):
         driver.invalidate()  # a port's mode change shows in every namespace
         result["after"] = ports.gather(driver)["ports"]
         result["diff"] = {"before": result["before"], "after": result["after"]}
-        now = [x for x in result["after"] if (x["master_netns"], x["master"]) in keys]
     elif plan:
         result["diff"] = {"prepared": "\n".join(plan.commands())}
-        now = upstream.predict(want, result["before"], state)
-    else:
-        now = [x for x in result["before"] if (x["master_netns"], x["master"]) in keys]
-    result["upstream_routes"] = upstream.routes(now, masters, warn)
+    result["upstream_routes"] = upstream.of_converge(want, state, result, masters, warn)
     return result

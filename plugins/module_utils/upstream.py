@@ -106,6 +106,20 @@ def master_addresses(driver, keys):
     return found
 
 
+def of_converge(want, state, result, masters, warn=None):
+    """upstream_routes of a converging run: the declared ports as they are
+    after it (`result`'s after, or before when nothing changed), or as they
+    would be (check mode)."""
+    keys = set((p["master_netns"], p["master"]) for p in want)
+    if "after" in result:
+        now = [p for p in result["after"] if (p["master_netns"], p["master"]) in keys]
+    elif result["changed"]:
+        now = predict(want, result["before"], state)
+    else:
+        now = [p for p in result["before"] if (p["master_netns"], p["master"]) in keys]
+    return routes(now, masters, warn)
+
+
 def predict(want, before, state):
     """The declared ports as they will be after `state` (for check mode):
     port dicts in topology config shape."""

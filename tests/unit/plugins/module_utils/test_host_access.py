@@ -3,7 +3,6 @@ normalisation, planning against hand-made current state (the shape
 topology.read() builds), gathering through ports.build_ports, and the
 engine with the in-memory fake driver."""
 
-import ipaddress
 
 import pytest
 
@@ -106,7 +105,7 @@ def test_two_entries_for_a_master_must_agree_on_host_access():
 def test_host_access_address_must_not_be_the_masters():
     want = t.normalize([port(host_access={"name": "hacc0", "addresses": ["192.0.2.1"]})])
     with pytest.raises(ValidationError) as exc:
-        ha.check_master_addresses(want[0], [ipaddress.ip_interface("192.0.2.1/24")])
+        ha.check_master_addresses(want, {(None, "eth0"): ["192.0.2.1/24"]})
     assert exc.value.field == "config[0].host_access.addresses"
     assert "master's own address" in exc.value.reason
 
