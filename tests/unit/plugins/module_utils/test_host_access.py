@@ -3,7 +3,6 @@ normalisation, planning against hand-made current state (the shape
 topology.read() builds), gathering through ports.build_ports, and the
 engine with the in-memory fake driver."""
 
-
 import pytest
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access as ha
