@@ -10,15 +10,16 @@ import pytest
 
 from harness import ip, link_info, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access  # noqa: F401
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6  # noqa: F401
+# importing them registers their plan actions
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, PlanFailed, apply
 
 
 def sysctl(netns, name, key):
     cmd = (["ip", "netns", "exec", netns] if netns else []) + [
-        "cat", "/proc/sys/net/ipv6/conf/%s/%s" % (name, key)]
+        "cat", "%s/%s/%s" % (ipv6.SYSCTL_DIR, name, key)]
     return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
 
 
@@ -39,7 +40,7 @@ def test_settings_land_in_the_links_namespace_only(same_name_twice):
     plan = Plan([
         Op(netns, "ipv6_sysctl", "sysctl", name=name, values={"disable_ipv6": 1, "accept_ra": 2}),
         Op(netns, "ipv6_addr_gen_mode", "addrgenmode", name=name, mode="none"),
-        Op(netns, "link_alias", "alias", name=name, alias="linuxnet-ipvlan:host_access"),
+        Op(netns, "link_alias", "alias", name=name, alias=host_access.MARK),
     ])
     with Driver() as driver:
         before = driver.session(netns).link(name)
