@@ -140,7 +140,7 @@ def check_master(session, master, parent, pns, mtu):
                                      "cannot exceed its master" % (mtu, master["mtu"]))
 
 
-def plan_link(plan, want, existing, same_master, home, field, set_mode=False):
+def plan_link(plan, want, existing, same_master, home, field, set_mode=False, settings=None):
     """The one planner of a slave link, used by ipvlan_link and
     ipvlan_topology. Appends to `plan`; returns (kept, fresh): the slave
     that is kept (moved and/or corrected in place), or None when one is
@@ -156,7 +156,14 @@ def plan_link(plan, want, existing, same_master, home, field, set_mode=False):
     when nothing of that name is in `netns` (identity is namespace + name).
     Rules, here and nowhere else: a device that is not ipvlan/ipvtap is never
     touched (ValidationError on `field`); a slave of another master or of
-    another kind is deleted and created again; moving takes a link down."""
+    another kind is deleted and created again; moving takes a link down.
+
+    `settings`: None, or a function of the link as it is (None when it is
+    created or moved here: the kernel starts it with its namespace's
+    defaults) returning the ops that give it the settings it declares
+    (ipv6.plan_link). They run once the link is in its namespace and before
+    it comes up: a link with settings is created down, set, then brought up,
+    so that nothing (IPv6 autoconfiguration) happens in between."""
     name, target = want["name"], want["netns"]
     if existing is not None and existing["kind"] not in m.IPVLAN_KINDS:
         raise ValidationError(field, "'%s' in namespace %s is a %s, not an ipvlan/ipvtap "
@@ -172,7 +179,11 @@ def plan_link(plan, want, existing, same_master, home, field, set_mode=False):
         else:
             keep = candidate
     if keep is None:
-        _add(plan, want)
+        then = settings(None) if settings is not None else []
+        _add(plan, want, up=want["up"] and not then)
+        plan.extend(then)
+        if then and want["up"]:
+            plan.append(Op(target, "link_set", "set link %s up" % name, name=name, up=True))
         return None, True
     up_now = keep["up"]
     moved = keep["netns"] != target
@@ -180,6 +191,8 @@ def plan_link(plan, want, existing, same_master, home, field, set_mode=False):
         plan.append(Op(keep["netns"], "link_set", "move link %s to netns %s" % (name, label(target)),
                        name=name, to_netns=target))
         up_now = False  # a move takes the link down
+    if settings is not None:
+        plan.extend(settings(None if moved else keep))
     changes, words = {}, []
     if set_mode and (keep["mode"], keep["flags"]) != (want["mode"], want["flags"]):
         changes.update(kind=want["kind"], mode=want["mode"], flags=want["flags"])
@@ -201,17 +214,17 @@ def _delete(plan, link, netns, why):
                    name=link["name"]))
 
 
-def _add(plan, want):
+def _add(plan, want, up):
     text = "add %s %s link %s mode %s %s" % (want["kind"], want["name"], want["master"],
                                              want["mode"], want["flags"])
     if want["mtu"] is not None:
         text += " mtu %d" % want["mtu"]
     if want["netns"] != want["master_netns"]:
         text += " netns %s" % label(want["netns"])
-    plan.append(Op(want["master_netns"], "link_add", text + (" up" if want["up"] else ""),
+    plan.append(Op(want["master_netns"], "link_add", text + (" up" if up else ""),
                    name=want["name"], kind=want["kind"], parent=want["master"],
                    parent_netns=want["master_netns"], target_netns=want["netns"],
-                   mode=want["mode"], flags=want["flags"], mtu=want["mtu"], up=want["up"]))
+                   mode=want["mode"], flags=want["flags"], mtu=want["mtu"], up=up))
 
 
 def check_mtu(value, field="mtu"):

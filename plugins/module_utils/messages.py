@@ -25,6 +25,7 @@ __metaclass__ = type
 import socket
 import struct
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 
 # include/uapi/linux/netlink.h, rtnetlink.h, if.h, if_arp.h
@@ -264,7 +265,7 @@ def header(cls, data):
 # ------------------------------------------------------------------ parsing
 
 _LINK_ATTRS = frozenset(("IFLA_IFNAME", "IFLA_MTU", "IFLA_ADDRESS", "IFLA_MASTER", "IFLA_LINK",
-                         "IFLA_LINK_NETNSID", "IFLA_LINKINFO"))
+                         "IFLA_LINK_NETNSID", "IFLA_LINKINFO") + link_attrs.ATTRS)
 _ADDR_ATTRS = frozenset(("IFA_LOCAL", "IFA_ADDRESS"))
 _ROUTE_ATTRS = frozenset(("RTA_DST", "RTA_TABLE", "RTA_PRIORITY", "RTA_GATEWAY", "RTA_OIF",
                           "RTA_PREFSRC", "RTA_MULTIPATH"))
@@ -308,6 +309,7 @@ def parse_link(msg, netns):
         "parent_index": a.get("IFLA_LINK"),
         "parent_nsid": a.get("IFLA_LINK_NETNSID"),
     }
+    link.update(link_attrs.from_attrs(a, kind in IPVLAN_KINDS))  # alias, ipv6
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             # The kernel omits IFLA_LINK when it equals the link's own

@@ -294,3 +294,11 @@ _HANDLERS = {
     "route_replace": _route_replace,
     "route_del": _route_del,
 }
+
+
+def register_handlers(table):
+    """Add handlers for actions planned outside this file ({action: handler},
+    each taking (driver, op)), e.g. by ipv6.py and host_access.py. An action
+    that is already registered keeps its handler."""
+    for action, handler in table.items():
+        _HANDLERS.setdefault(action, handler)

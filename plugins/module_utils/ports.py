@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
@@ -272,9 +273,10 @@ def build_ports(dumps, masters):
         # Every slave reports the port-wide mode and flags; the first in
         # sorted order gives a stable answer even from a torn read.
         first = members[0][1]
-        result.append({"master": key[1], "master_netns": key[0],
-                       "mode": first.get("mode"), "flags": first.get("flags"),
-                       "links": [pair[0] for pair in members]})
+        port = {"master": key[1], "master_netns": key[0],
+                "mode": first.get("mode"), "flags": first.get("flags"),
+                "links": [pair[0] for pair in members]}
+        result.append(host_access.fold(port, members))  # its marked slave, if any
     unresolved.sort(key=lambda item: _netns_key((item["netns"], item["name"])))
     names = sorted(n for n in dumps if n is not None)
     return {"ports": result, "namespaces": names, "unresolved": unresolved}
@@ -291,7 +293,7 @@ def link_entry(link, dump):
     mtu, up, loopback, addresses, routes) and read-only ifindex, mac, tap."""
     index = link["ifindex"]
     netns = link["netns"]
-    return {
+    entry = {
         "name": link["name"],
         "kind": link["kind"],
         "netns": netns,
@@ -306,6 +308,9 @@ def link_entry(link, dump):
                    if r.get("oif") == index and is_configured_route(r)],
         "tap": "/dev/tap%d" % index if link["kind"] == "ipvtap" else None,
     }
+    if link.get("ipv6") is not None:  # the device's IPv6 settings (link_attrs)
+        entry["ipv6"] = dict(link["ipv6"])
+    return entry
 
 
 def loopback_ready(dump):

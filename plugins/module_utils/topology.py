@@ -20,11 +20,14 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses as addr
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access as ha
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links as lk
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import upstream
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
@@ -44,6 +47,7 @@ LINK_OPTIONS = dict(
     loopback=dict(type="bool"),
     addresses=dict(type="list", elements="str", default=[]),
     routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
+    ipv6=dict(type="dict", options=ipv6.OPTIONS),
     # read-only values that ipvlan_info and gathered return; accepted and
     # ignored so that gathered state can be fed back as config
     ifindex=dict(type="int"),
@@ -56,6 +60,7 @@ PORT_OPTIONS = dict(
     mode=dict(type="str", default="l3", choices=list(v.MODES)),
     flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
     links=dict(type="list", elements="dict", default=[], options=LINK_OPTIONS),
+    host_access=dict(type="dict", options=ha.OPTIONS),
 )
 ARGUMENT_SPEC = dict(
     config=dict(type="list", elements="dict", options=PORT_OPTIONS),
@@ -96,7 +101,12 @@ def normalize(config):
         for j, link in enumerate(port.get("links") or []):
             merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j)))
             merged[key]["explicit_links"] = True
+        access = ha.normalize(port.get("host_access"), mns, where + ".host_access")
+        if access is not None:
+            ha.merge(merged[key], access, where + ".host_access")
     want = [merged[k] for k in order]
+    for port in want:
+        ha.attach(port)  # the host access is one more link of the port
     _cross_check(want)
     return want
 
@@ -123,9 +133,11 @@ def _link(link, mns, where):
     if loopback and target is None:
         raise ValidationError(where + ".loopback", "applies to links in a named namespace; "
                                                    "this one stays in the host's")
-    return {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
-            "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
-            "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+    result = {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
+              "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
+              "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+    result["ipv6"] = ipv6.normalize(link.get("ipv6"), result, where + ".ipv6")
+    return result
 
 
 def _cross_check(want):
@@ -178,7 +190,7 @@ def read(driver):
                                    if x["type"] == m.ARPHRD_LOOPBACK)
     for port in gathered["ports"]:
         key = (port["master_netns"], port["master"])
-        have["members"][key] = port["links"]
+        have["members"][key] = port["links"] + ha.members(port, have["links"])
         have["mode"][key] = (port["mode"], port["flags"])
     have["unresolved"] = gathered.get("unresolved", [])
     return have
@@ -276,11 +288,23 @@ def _plan_port(plan, port, have, removed, fresh, declared):
         want = {"name": link["name"], "kind": link["kind"], "netns": target,
                 "master": port["master"], "master_netns": port["master_netns"],
                 "mode": mode, "flags": flags, "mtu": link["mtu"], "up": link["up"]}
-        _kept, is_fresh = lk.plan_link(
+        kept, is_fresh = lk.plan_link(
             plan, want, None if existing is None else dict(existing, netns=target),
-            (target, link["name"]) in by_key, home, link["where"] + ".name")
+            (target, link["name"]) in by_key, home, link["where"] + ".name",
+            settings=_ipv6_settings(target, link))
         if is_fresh:
             fresh.add((target, link["name"]))
+        ha.plan_mark(plan, link, kept)
+
+
+def _ipv6_settings(netns, link):
+    """plan_link's `settings` for a link's declared IPv6 settings: the ops
+    that give them to the link as it is (None: new or just moved, when the
+    kernel has reset them), or None when the link declares none."""
+    if link.get("ipv6") is None:
+        return None
+    return lambda current: ipv6.plan_link(netns, link["name"], link["ipv6"],
+                                          ipv6.current_of(current), link["where"] + ".ipv6")
 
 
 def _plan_loopback(plan, want, have):
@@ -363,16 +387,23 @@ def _field_of(want, option, value):
     return option
 
 
-def engine(driver, p, check_mode):
+def engine(driver, p, check_mode, warn=None):
     state = p["state"]
     if state == "gathered":
         gathered = ports.gather(driver)
-        return {"changed": False, "gathered": gathered["ports"]}
+        keys = [(x["master_netns"], x["master"]) for x in gathered["ports"]]
+        return {"changed": False, "gathered": gathered["ports"],
+                "upstream_routes": upstream.routes(gathered["ports"],
+                                                   upstream.master_addresses(driver, keys), warn)}
     want = normalize(p.get("config"))
     if state == "rendered":
-        return {"changed": False, "rendered": plan_topology(want, empty_host(), "merged").commands()}
+        return {"changed": False, "rendered": plan_topology(want, empty_host(), "merged").commands(),
+                "upstream_routes": upstream.routes(upstream.predict(want, [], "replaced"))}
     if state != "deleted":
         check_masters(driver, want)
+    masters = upstream.master_addresses(driver, [(x["master_netns"], x["master"]) for x in want])
+    if state != "deleted":
+        ha.check_master_addresses(want, masters)
     have = read(driver)
     if state != "deleted":
         preflight.check_topology_namespaces(want, have)
@@ -390,4 +421,5 @@ def engine(driver, p, check_mode):
         result["diff"] = {"before": result["before"], "after": result["after"]}
     elif plan:
         result["diff"] = {"prepared": "\n".join(plan.commands())}
+    result["upstream_routes"] = upstream.of_converge(want, state, result, masters, warn)
     return result

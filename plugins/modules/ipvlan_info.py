@@ -66,6 +66,10 @@ notes:
   - If two names under C(/run/netns) refer to the same namespace, its slaves
     are reported under each name.
   - Mode and flags belong to the master's port; every slave reports the same.
+  - A slave in its master's namespace with the interface alias
+    C(linuxnet-ipvlan:host_access) is the port's C(host_access) (see
+    M(linuxnet.ipvlan.ipvlan_topology)); its routes to the other slaves are
+    implied by that and not reported.
   - Addresses exclude IPv6 link-local ones (fe80::/10). Routes are those whose
     output device is the slave, without the local table, non-unicast routes,
     multipath routes and routes the kernel makes itself (C(proto kernel) for
@@ -149,6 +153,27 @@ ports:
           elements: dict
           sample: [{dst: default, gateway: 10.0.0.1}, {dst: 10.9.0.0/16, gateway: 10.0.0.1, metric: 7, table: 100}]
         tap: {description: Character device of an ipvtap (read-only); null for ipvlan., type: str, sample: /dev/tap7}
+        ipv6:
+          description:
+            - The link's IPv6 settings in its namespace, as M(linuxnet.ipvlan.ipvlan_topology)'s
+              C(ipv6) takes them; left out when the device has no IPv6 state (IPv6 off on the
+              host).
+            - C(enabled) is the inverse of C(disable_ipv6), C(accept_ra) the sysctl's value,
+              C(addr_gen_mode) one of V(eui64), V(none), V(stable_privacy), V(random).
+          type: dict
+          returned: when the device has IPv6 state
+          sample: {enabled: false, accept_ra: 1, addr_gen_mode: eui64}
+    host_access:
+      description:
+        - The port's host access as M(linuxnet.ipvlan.ipvlan_topology) declares it, that is a
+          slave in the master's namespace whose interface alias is
+          C(linuxnet-ipvlan:host_access) (the mark that module sets). It is
+          reported here, not in C(links).
+      type: dict
+      returned: when the port has one
+      contains:
+        name: {description: Its link name., type: str, sample: ipvl-host}
+        addresses: {description: Its addresses in CIDR form., type: list, elements: str, sample: [192.168.1.250/32]}
   sample:
     - master: eth0
       master_netns: null
@@ -156,7 +181,8 @@ ports:
       flags: bridge
       links:
         - {name: ipvl0, kind: ipvlan, netns: ns0, ifindex: 2, up: true, mtu: 1500, mac: "52:54:00:12:34:56",
-           loopback: true, addresses: [10.0.0.10/24], routes: [{dst: default, gateway: 10.0.0.1}], tap: null}
+           loopback: true, addresses: [10.0.0.10/24], routes: [{dst: default, gateway: 10.0.0.1}], tap: null,
+           ipv6: {enabled: true, accept_ra: 1, addr_gen_mode: eui64}}
 namespaces:
   description: The named namespaces looked in, sorted (the host's has no name and is not listed).
   returned: always

@@ -123,6 +123,44 @@ options:
                 description: Route scope (IPv4).
                 type: str
                 choices: [global, site, link, host]
+          ipv6:
+            description:
+              - The link's IPv6 settings in its namespace. Each one left out (or
+                the whole option) is not managed.
+              - A link that declares any is created down, configured, then
+                brought up, so nothing IPv6 happens before the settings hold. A
+                link moved to another namespace gets them again after the move
+                (a move resets a device's IPv6 settings to the target
+                namespace's defaults).
+              - Read back from the kernel (the link dump's C(IFLA_AF_SPEC)), so
+                a second run changes nothing; check mode and diff show the
+                changes like any other.
+            type: dict
+            suboptions:
+              enabled:
+                description:
+                  - V(false) sets C(net.ipv6.conf.<link>.disable_ipv6=1) in the
+                    link's namespace - no link-local address, no SLAAC, no IPv6
+                    at all on that device (CVE-2024-32473 was IPv6 appearing on
+                    ipvlan links nobody had configured for it). V(true) sets it
+                    to 0.
+                  - With V(false), the link must declare no IPv6 addresses or routes.
+                  - Written to the namespace's own C(/proc/sys/net/ipv6/conf/<link>/),
+                    opened from inside that namespace; no program is run.
+                type: bool
+              accept_ra:
+                description: C(net.ipv6.conf.<link>.accept_ra) (0 ignores router advertisements).
+                type: int
+                choices: [0, 1, 2]
+              addr_gen_mode:
+                description:
+                  - How the kernel makes the link's IPv6 link-local (and SLAAC)
+                    addresses, like C(ip link set <link> addrgenmode); set over
+                    netlink (C(IFLA_INET6_ADDR_GEN_MODE)). V(none) makes none.
+                  - V(stable_privacy) needs C(net.ipv6.conf.default.stable_secret)
+                    (or the device's) set first; the kernel refuses it otherwise.
+                type: str
+                choices: [eui64, none, stable_privacy, random]
           ifindex:
             description: Ignored; returned by gathering and accepted so that gathered state can be fed back.
             type: int
@@ -132,6 +170,39 @@ options:
           tap:
             description: Ignored; see O(config[].links[].ifindex).
             type: str
+      host_access:
+        description:
+          - Lets the host and the slaves reach each other. An ipvlan slave can
+            never reach its master's own address, and the host cannot reach
+            the slaves through the master, in any mode. Give the host another
+            address instead, on one more slave of the same master.
+          - This declares that slave, in the master's namespace, up, holding
+            O(config[].host_access.addresses), with a route
+            C(<slave address>/32 dev <name>) (C(/128) for IPv6) to every
+            address of the port's slaves in other namespaces, of the families
+            it has an address in. It follows the port's mode and flags, and
+            O(state=replaced), O(state=overridden) and O(state=deleted) treat
+            it like the port's other slaves.
+          - The slaves reach it at its addresses through their own routes; a
+            slave whose subnet contains the address, or with a default route,
+            needs nothing more.
+          - Its interface alias is set to C(linuxnet-ipvlan:host_access) (see
+            C(ip link show)); gathering reports a slave so marked in the
+            master's namespace as the port's C(host_access) rather than
+            as a link, so gathered state feeds back as the same declaration.
+        type: dict
+        suboptions:
+          name:
+            description: The link's name (at most 15 bytes), in the master's namespace.
+            type: str
+            required: true
+          addresses:
+            description:
+              - Host-side addresses, /32 (IPv4) or /128 (IPv6); without a prefix
+                they get one. Not a slave's address, not the master's.
+            type: list
+            elements: str
+            required: true
   state:
     description:
       - C(merged) adds and corrects what is declared and leaves the rest.
@@ -157,6 +228,11 @@ notes:
     M(linuxnet.ipvlan.netns).
   - Slaves in a namespace that has no name under C(/run/netns) (for example a
     container's that was never named) are not seen.
+  - In l3 and l3s nothing answers ARP or neighbour solicitations for the
+    slaves, so the upstream router needs routes to them via the host;
+    RV(upstream_routes) lists them. Give L3 slaves a subnet of their own; a
+    slave subnet that overlaps the master's subnet gets host routes in
+    RV(upstream_routes) and a warning.
 seealso:
   - module: linuxnet.ipvlan.ipvlan_info
   - module: linuxnet.ipvlan.ipvlan_link
@@ -196,6 +272,40 @@ EXAMPLES = r"""
     state: gathered
   register: current
 
+- name: Let the host reach its slaves, and the slaves the host (host_access)
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth0
+        mode: l2
+        host_access: {name: ipvl-host, addresses: [192.168.1.250/32]}
+        links:
+          - {name: ipvl0, netns: ns0, addresses: [192.168.1.10/24]}
+          - {name: ipvl1, netns: ns1, addresses: [192.168.1.11/24]}
+
+- name: An L3 port, and the routes its upstream router needs
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth1
+        mode: l3
+        links:
+          - {name: app0, netns: app0, addresses: [10.42.0.10/24], routes: [{dst: default}]}
+          - {name: app1, netns: app1, addresses: [10.42.0.11/24], routes: [{dst: default}]}
+  register: l3
+- name: Print them, ready for the router (e.g. "ip route add 10.42.0.0/24 via 192.168.1.5")
+  ansible.builtin.debug:
+    msg: "{{ l3.upstream_routes | map(attribute='command') | list }}"
+
+- name: A slave without any IPv6 (no link-local address, no SLAAC)
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth0
+        mode: l2
+        links:
+          - name: ipvl2
+            netns: ns2
+            addresses: [192.168.1.12/24]
+            ipv6: {enabled: false}
+
 - name: Remove every slave of eth0
   linuxnet.ipvlan.ipvlan_topology:
     state: deleted
@@ -223,7 +333,10 @@ commands:
            "ns0: set link lo up", "ns0: add address 10.0.0.10/24 dev ipvl0",
            "ns0: add route default via 10.0.0.1 dev ipvl0"]
 gathered:
-  description: The current ports, in O(config) shape.
+  description:
+    - The current ports, in O(config) shape (see M(linuxnet.ipvlan.ipvlan_info)'s
+      C(ports)); a port's host access is its C(host_access) ({name, addresses}),
+      not one of its C(links).
   returned: with gathered
   type: list
   elements: dict
@@ -260,8 +373,39 @@ not_restored:
       description: Why it was not restored.
       type: str
       returned: always
+upstream_routes:
+  description:
+    - For every l3 and l3s port (declared ones; every port with O(state=gathered)),
+      the routes the upstream router needs to reach its slaves, because in
+      those modes nothing answers ARP or neighbour solicitations for them.
+    - One per slave subnet, and per host-access address outside those
+      subnets; a slave subnet that overlaps the master's own becomes host
+      routes (/32, /128), with a warning. C(via) is the master's first address
+      of the family (IPv6 link-local ones left out).
+    - With merged, replaced, overridden and deleted, the port as it is after
+      the task (in check mode, as it would be); with O(state=rendered), from
+      the declaration alone, so C(via) is null.
+  returned: with merged, replaced, overridden, deleted, gathered and rendered
+  type: list
+  elements: dict
+  contains:
+    master: {description: The port's master., type: str, sample: eth1}
+    master_netns: {description: The master's namespace; null is the module's own., type: str, sample: null}
+    dst: {description: Destination in CIDR form., type: str, sample: 10.42.0.0/24}
+    via:
+      description: The master's address (null when not known, or when the master has none of that family).
+      type: str
+      sample: 192.168.1.5
+    command:
+      description: The route as an iproute2 command for the router; C(via <address of MASTER>) where C(via) is null.
+      type: str
+      sample: ip route add 10.42.0.0/24 via 192.168.1.5
+  sample:
+    - {master: eth1, master_netns: null, dst: 10.42.0.0/24, via: 192.168.1.5,
+       command: ip route add 10.42.0.0/24 via 192.168.1.5}
 """
 
+import functools
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
@@ -270,7 +414,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_
 def main():
     module = new_module(argument_spec=topology.ARGUMENT_SPEC,
                         required_if=topology.REQUIRED_IF, supports_check_mode=True)
-    run(module, topology.engine)
+    run(module, functools.partial(topology.engine, warn=module.warn))
 
 
 if __name__ == "__main__":

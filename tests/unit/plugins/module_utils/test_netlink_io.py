@@ -88,7 +88,8 @@ def test_links_decode_to_plain_data():
                                               "ns1") for attrs in LINKS]
     assert ipvl == {"netns": "ns1", "name": "ipvl0", "ifindex": 7, "kind": "ipvlan", "type": 1,
                     "up": True, "mtu": 1500, "mac": "52:54:00:12:34:56", "master_index": None,
-                    "parent_index": 2, "parent_nsid": 0, "mode": "l2", "flags": "vepa"}
+                    "parent_index": 2, "parent_nsid": 0, "mode": "l2", "flags": "vepa",
+                    "alias": None, "ipv6": None}
     assert (tap["kind"], tap["mode"], tap["flags"]) == ("ipvtap", "l3s", "private")
     # IFLA_LINK left out: it equals the slave's own index
     assert (tap["parent_index"], tap["parent_nsid"]) == (7, 3)

@@ -1,0 +1,70 @@
+"""The plan actions behind `ipv6` and `host_access` on a real kernel, on
+veth devices (no ipvlan needed: these also run natively): the sysctls land
+in the device's own namespace and nowhere else (/proc/sys/net follows the
+namespace of the thread that opens the file), addr_gen_mode and the alias
+go over netlink, and the link dump reads all three back."""
+
+import subprocess
+
+import pytest
+
+from harness import ip, link_info, unique_name
+
+# importing them registers their plan actions
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, PlanFailed, apply
+
+
+def sysctl(netns, name, key):
+    cmd = (["ip", "netns", "exec", netns] if netns else []) + [
+        "cat", "%s/%s/%s" % (ipv6.SYSCTL_DIR, name, key)]
+    return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture
+def same_name_twice(make_netns):
+    """A veth called NAME in a new namespace and another called NAME in the
+    host's, both left with the kernel's IPv6 defaults."""
+    netns = make_netns("ls")
+    name = unique_name("ls")
+    ip("link", "add", name, "type", "veth", "peer", "name", unique_name("lp"), netns=netns)
+    ip("link", "add", name, "type", "veth", "peer", "name", unique_name("lp"))
+    yield netns, name
+    ip("link", "del", name, check=False)
+
+
+def test_settings_land_in_the_links_namespace_only(same_name_twice):
+    netns, name = same_name_twice
+    plan = Plan([
+        Op(netns, "ipv6_sysctl", "sysctl", name=name, values={"disable_ipv6": 1, "accept_ra": 2}),
+        Op(netns, "ipv6_addr_gen_mode", "addrgenmode", name=name, mode="none"),
+        Op(netns, "link_alias", "alias", name=name, alias=host_access.MARK),
+    ])
+    with Driver() as driver:
+        before = driver.session(netns).link(name)
+        assert before["ipv6"] == {"enabled": True, "accept_ra": 1, "addr_gen_mode": "eui64"}
+        assert before["alias"] is None
+        apply(driver, plan)
+        after = driver.session(netns).link(name)  # read again: the handlers invalidated
+    assert after["ipv6"] == {"enabled": False, "accept_ra": 2, "addr_gen_mode": "none"}
+    assert after["alias"] == "linuxnet-ipvlan:host_access"
+    assert (sysctl(netns, name, "disable_ipv6"), sysctl(netns, name, "accept_ra")) == (1, 2)
+    assert link_info(name, netns)["inet6_addr_gen_mode"] == "none"
+    # the device of that name in the host's namespace is untouched
+    assert (sysctl(None, name, "disable_ipv6"), sysctl(None, name, "accept_ra")) == (0, 1)
+    assert link_info(name)["inet6_addr_gen_mode"] == "eui64"
+    assert "ifalias" not in link_info(name)
+
+
+def test_alias_can_be_removed_and_a_missing_device_is_named(same_name_twice):
+    netns, name = same_name_twice
+    with Driver() as driver:
+        apply(driver, Plan([Op(netns, "link_alias", "a", name=name, alias="x")]))
+        apply(driver, Plan([Op(netns, "link_alias", "a", name=name, alias="")]))
+        assert driver.session(netns).link(name)["alias"] is None
+        with pytest.raises(PlanFailed) as exc:
+            apply(driver, Plan([Op(netns, "ipv6_sysctl", "set sysctl of gone0", name="gone0",
+                                   values={"accept_ra": 0})]))
+    assert "ENOENT" in str(exc.value) and "gone0" in str(exc.value)
