@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -36,6 +37,7 @@ ARGUMENT_SPEC = dict(
     flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
     mtu=dict(type="int"),
     up=dict(type="bool", default=True),
+    tap=dict(type="dict", options=tap.OPTIONS),
     force=dict(type="bool", default=False),
 )
 REQUIRED_IF = [("state", "present", ["parent"])]
@@ -104,8 +106,9 @@ def port_members(driver, master_netns, master_index, first=None):
     return members
 
 
-def describe(link, master=None, master_netns=None):
-    """A link as returned to the user."""
+def describe(link, master=None, master_netns=None, node=None):
+    """A link as returned to the user; `node`, an ipvtap's character device
+    (tap.read), else it is read now."""
     out = {
         "name": link["name"],
         "kind": link["kind"],
@@ -119,8 +122,11 @@ def describe(link, master=None, master_netns=None):
         "mac": link.get("mac"),
         "up": link.get("up"),
     }
-    if link["kind"] == "ipvtap" and link.get("ifindex"):
-        out["tap"] = "/dev/tap%d" % link["ifindex"]
+    if link["kind"] == "ipvtap":
+        if link.get("ifindex"):
+            out["tap"] = tap.describe(link["ifindex"], node or tap.read(link["ifindex"]))
+        else:  # predicted in check mode: the index is the kernel's to choose
+            out["tap"] = dict(tap.describe(0, node), path=None)
     return out
 
 
@@ -177,6 +183,7 @@ def plan_present(driver, p):
     if p.get("mtu") is not None and not 68 <= p["mtu"] <= 65535:
         raise ValidationError("mtu", "%d is outside 68..65535" % p["mtu"])
     kind, mode, flags, mtu, up = p["kind"], p["mode"], p["flags"], p.get("mtu"), p["up"]
+    want_tap = tap.normalize(p.get("tap"), kind, "tap")
 
     msession = driver.session(pns, "parent_netns")
     lsession = driver.session(lns, "netns")
@@ -226,6 +233,7 @@ def plan_present(driver, p):
         predicted = {"name": name, "kind": kind, "netns": lns, "mode": mode, "flags": flags,
                      "mtu": mtu if mtu is not None else master.get("mtu"), "up": up,
                      "mac": master.get("mac"), "ifindex": None}
+        _plan_tap(plan, lns, name, want_tap, None, predicted)
         return plan, existing, predicted, port_note
 
     predicted = dict(keep)
@@ -252,7 +260,19 @@ def plan_present(driver, p):
     predicted.update(mode=mode, flags=flags, up=up)
     if mtu is not None:
         predicted["mtu"] = mtu
+    node = tap.read(keep["ifindex"]) if kind == "ipvtap" and keep["netns"] == lns else None
+    _plan_tap(plan, lns, name, want_tap, node, predicted)
     return plan, existing, predicted, port_note
+
+
+def _plan_tap(plan, netns, name, want, node, predicted):
+    """Apply `tap` to the link's /dev/tapN: a new or moved link has a new
+    node (node None), whose path is known only when the plan runs."""
+    if predicted["kind"] == "ipvtap":
+        predicted["node"] = tap.predict(want, node)
+    if tap.differs(want, node):
+        plan.append(Op(netns, "tap_set", "set tap of %s %s" % (name, want["text"]), name=name,
+                       **tap.op_args(want)))
 
 
 def _port_check(master, pns, members, existing, mode, flags, force):
@@ -310,10 +330,11 @@ def engine(driver, p, check_mode):
     plan, before, predicted, port_note = plan_present(driver, p)
     commands = converge(driver, plan, check_mode)
     pns = v.optional_netns(p.get("parent_netns"))
-    after = predicted
+    after, node = predicted, predicted.get("node")
     if plan and not check_mode:
         after = driver.session(predicted["netns"]).fetch_link(predicted["name"])
-    link = describe(after, p["parent"], pns)
+        node = None  # read it now
+    link = describe(after, p["parent"], pns, node)
     result = {"changed": bool(plan), "commands": commands, "link": link,
               "diff": {"before": _diffable(before, p["parent"], pns), "after": link}}
     if port_note is not None:

@@ -347,7 +347,13 @@ def parse_link(msg, netns):
         "master_index": msg.get_attr("IFLA_MASTER"),
         "parent_index": msg.get_attr("IFLA_LINK"),
         "parent_nsid": msg.get_attr("IFLA_LINK_NETNSID"),
+        "alias": msg.get_attr("IFLA_IFALIAS"),
     }
+    if kind == "vlan":
+        data = info.get_attr("IFLA_INFO_DATA")
+        if data is not None and hasattr(data, "get_attr"):
+            link["vlan_id"] = data.get_attr("IFLA_VLAN_ID")
+            link["vlan_protocol"] = data.get_attr("IFLA_VLAN_PROTOCOL")
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             # The kernel omits IFLA_LINK when it equals the link's own
@@ -410,6 +416,7 @@ def parse_route(msg, netns):
 
 _NLA = struct.Struct("=HH")
 _U16 = struct.Struct("=H")
+_BE16 = struct.Struct(">H")
 _U32 = struct.Struct("=I")
 _I32 = struct.Struct("=i")
 _IFINFO = struct.Struct("=BxHiII")  # family, type, index, flags, change
@@ -420,8 +427,9 @@ _NLMSGHDR = 16
 NLA_TYPE_MASK = 0x3FFF  # without NLA_F_NESTED and NLA_F_NET_BYTEORDER
 
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER = 1, 3, 4, 5, 10
-IFLA_LINKINFO, IFLA_LINK_NETNSID = 18, 37
+IFLA_LINKINFO, IFLA_LINK_NETNSID, IFLA_IFALIAS = 18, 37, 20
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+IFLA_VLAN_ID, IFLA_VLAN_PROTOCOL = 1, 5  # u16, be16
 IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS = 1, 2
 IFA_ADDRESS, IFA_LOCAL = 1, 2
 RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC = 1, 4, 5, 6, 7
@@ -491,7 +499,15 @@ def parse_link_bytes(data, netns):
         "master_index": _u32(data, nlas.get(IFLA_MASTER)),
         "parent_index": _u32(data, nlas.get(IFLA_LINK)),
         "parent_nsid": None if nsid is None else _I32.unpack_from(data, nsid[0])[0],
+        "alias": _text(data, nlas.get(IFLA_IFALIAS)),
     }
+    if kind == "vlan":
+        span = info_nlas.get(IFLA_INFO_DATA)
+        data_nlas = _nlas(data, span[0], span[1]) if span is not None else {}
+        vid, proto = data_nlas.get(IFLA_VLAN_ID), data_nlas.get(IFLA_VLAN_PROTOCOL)
+        if vid is not None or proto is not None:
+            link["vlan_id"] = None if vid is None else _U16.unpack_from(data, vid[0])[0]
+            link["vlan_protocol"] = None if proto is None else _BE16.unpack_from(data, proto[0])[0]
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             link["parent_index"] = link["ifindex"]  # see parse_link
