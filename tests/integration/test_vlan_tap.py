@@ -240,17 +240,26 @@ def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, tra
     assert fixed["commands"] == ["%s: set tap of tap0 mode 0660" % ns0]
     assert node(path)[2] == 0o660
 
-    # moved to a namespace where its index is taken: a new index, a new
-    # node made by the kernel (root, 0600), the declared tap applied again
+    # made in the master's namespace, then moved to one where its index is
+    # taken: a new index, a new node made by the kernel (root, 0600), the
+    # declared tap applied again
+    staged = dict(link, name="tap1", netns=None)
+    assert topology([{"master": master, "mode": "l2", "links": [staged]}])["changed"] is True
+    host_path = tap_path("tap1", None)
+    assert node(host_path) == (test_user.pw_uid, test_user.pw_gid, 0o660)
     ip("netns", "add", ns1)
-    ip("link", "add", "xa", "type", "veth", "peer", "name", "ya", netns=ns1)  # indexes 2, 3
-    assert tap_path("tap0", ns0) == "/dev/tap2"
-    moved = topology([{"master": master, "mode": "l2", "links": [dict(link, netns=ns1)]}])
+    ip("link", "add", "xa", "index", host_path[len("/dev/tap"):], "type", "veth", "peer", "name",
+       "ya", netns=ns1)
+    moved = topology([{"master": master, "mode": "l2", "links": [dict(staged, netns=ns1)]}])
     assert moved["changed"] is True, moved
-    new_path = tap_path("tap0", ns1)
-    assert new_path != path
+    assert moved["commands"][0] == "(host): move link tap1 to netns %s" % ns1
+    assert moved["commands"][-1].startswith("%s: set tap of tap1 owner" % ns1)
+    new_path = tap_path("tap1", ns1)
+    assert new_path != host_path
     assert node(new_path) == (test_user.pw_uid, test_user.pw_gid, 0o660)
     assert opens(new_path, test_user) == (True, "")
+    assert topology([{"master": master, "mode": "l2", "links": [dict(staged, netns=ns1)]}])[
+        "changed"] is False
 
 
 def test_ipvlan_link_applies_and_reports_tap(make_veth):
