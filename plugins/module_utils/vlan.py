@@ -8,10 +8,12 @@ and removes it later only if it created it. Here a port's master may be
 declared as VLAN `id` of lower device `link`: missing, it is created (up,
 in the master's namespace); present, it must be exactly that VLAN.
 
-Ownership: the VLAN is created with the interface alias (IFLA_IFALIAS)
-OWNED_ALIAS, in the same RTM_NEWLINK that creates it, so there is no moment
-when the device exists unmarked. The alias lives in the kernel with the
-device: it survives re-runs, other controllers and a move between
+Ownership: the VLAN is created down, then given the interface alias
+(IFLA_IFALIAS) OWNED_ALIAS and brought up in one more RTM_NEWLINK (the
+kernel ignores IFLA_IFALIAS in a request that creates a link: seen on this
+project's kernels with `ip link add ... alias`). If marking fails, the VLAN
+is deleted again, so none is left up and unmarked. The alias lives in the
+kernel with the device: it survives re-runs, other controllers and a move between
 namespaces, and it goes when the device goes. A state file (under /run, say)
 would be lost or go stale independently of the device: a VLAN removed and
 made again by hand under the same name would look like the collection's. A
@@ -34,7 +36,10 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+    KernelError,
+    ValidationError,
+)
 
 # include/uapi/linux/if_ether.h
 PROTOCOLS = {"802.1q": 0x8100, "802.1ad": 0x88A8}
@@ -131,18 +136,22 @@ def _text(value):
 # ------------------------------------------------------------- messages
 
 
-def link_new(ifname, lower_index, vid, protocol, up=True):
-    """RTM_NEWLINK creating VLAN `vid` of `lower_index`, marked as ours."""
+def _ifinfmsg(index, up):
     ext.register()
     msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
-    msg["index"] = 0
+    msg["index"] = index
     msg["flags"] = m.IFF_UP if up else 0
     msg["change"] = m.IFF_UP if up else 0
+    return msg
+
+
+def link_new(ifname, lower_index, vid, protocol):
+    """RTM_NEWLINK creating VLAN `vid` of `lower_index`, down."""
+    msg = _ifinfmsg(0, False)
     msg["attrs"] = [
         ("IFLA_IFNAME", ifname),
         ("IFLA_LINK", lower_index),
-        ("IFLA_IFALIAS", OWNED_ALIAS),
         ("IFLA_LINKINFO", {"attrs": [
             ("IFLA_INFO_KIND", "vlan"),
             ("IFLA_INFO_DATA", {"attrs": [
@@ -151,6 +160,13 @@ def link_new(ifname, lower_index, vid, protocol, up=True):
             ]}),
         ]}),
     ]
+    return msg
+
+
+def mark(index):
+    """RTM_NEWLINK giving the new VLAN the collection's alias, and up."""
+    msg = _ifinfmsg(index, True)
+    msg["attrs"] = [("IFLA_IFALIAS", OWNED_ALIAS)]
     return msg
 
 
@@ -181,4 +197,11 @@ def apply_add(driver, op):
     session.request(body(msg), m.RTM_NEWLINK, m.REQ_CREATE, op.text, _HINTS)
     session.forget_name(a["name"])
     session.invalidate()
+    index = session.index_of(a["name"])
+    try:
+        session.request(body(mark(index)), m.RTM_NEWLINK, m.REQ_ACK, op.text + " (mark, up)")
+    except KernelError:
+        session.request(m.link_del_bytes(index), m.RTM_DELLINK, m.REQ_ACK, op.text + " (undo)")
+        session.forget_name(a["name"])
+        raise
 

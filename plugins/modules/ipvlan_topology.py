@@ -75,10 +75,12 @@ options:
             O(config[].vlan.id) of O(config[].vlan.link), up, before its slaves. It is created
             only for a port that declares links.
           - It is marked as the collection's by its interface alias (C(IFLA_IFALIAS), shown by
-            C(ip link show)) V(linuxnet.ipvlan: VLAN master created by ipvlan_topology), set in
-            the same netlink request that creates it. The mark lives in the kernel with the
-            device, so every later run, from any controller, can tell; a VLAN made otherwise has
-            no such alias. Changing the alias hands the device over to whoever changed it.
+            C(ip link show)) V(linuxnet.ipvlan: VLAN master created by ipvlan_topology), set
+            right after creation, before it is brought up (the kernel ignores an alias in the
+            request that creates a link); if that fails the VLAN is deleted again. The mark lives
+            in the kernel with the device, so every later run, from any controller, can tell; a
+            VLAN made otherwise has no such alias. Changing the alias hands the device over to
+            whoever changed it.
           - When the master exists it must be exactly that VLAN (kind vlan, that id, that
             protocol, on that lower device), or the task fails before any change naming the
             difference; an existing VLAN is used as it is, whoever made it.

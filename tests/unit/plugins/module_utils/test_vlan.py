@@ -29,19 +29,22 @@ def nlas(data, offset=0):
 
 
 @pytest.mark.parametrize("protocol, wire", [("802.1q", b"\x81\x00"), ("802.1ad", b"\x88\xa8")])
-def test_link_new_encodes_id_protocol_and_mark(protocol, wire):
+def test_link_new_encodes_id_and_protocol_and_mark_the_alias(protocol, wire):
     body = vlan.body(vlan.link_new("eth0.10", 3, 10, protocol))
     family, _type, index, flags, change = struct.unpack_from("=BxHiII", body)
-    assert (family, index, flags, change) == (0, 0, m.IFF_UP, m.IFF_UP)
+    assert (family, index, flags, change) == (0, 0, 0, 0)  # down until marked
     top = nlas(body, 16)
+    assert sorted(top) == [3, 5, 18]
     assert top[3] == b"eth0.10\0"  # IFLA_IFNAME
     assert struct.unpack("=I", top[5]) == (3,)  # IFLA_LINK
-    assert top[20] == vlan.OWNED_ALIAS.encode() + b"\0"  # IFLA_IFALIAS
     info = nlas(top[18])  # IFLA_LINKINFO
     assert info[1] == b"vlan\0"
     data = nlas(info[2])
     assert struct.unpack("=H", data[1]) == (10,)  # IFLA_VLAN_ID, host order
     assert data[5] == wire  # IFLA_VLAN_PROTOCOL, network order
+    marked = vlan.body(vlan.mark(7))
+    assert struct.unpack_from("=BxHiII", marked) == (0, 0, 7, m.IFF_UP, m.IFF_UP)
+    assert nlas(marked, 16) == {20: vlan.OWNED_ALIAS.encode() + b"\0"}  # IFLA_IFALIAS
 
 
 def dumped(protocol=0x8100, alias=vlan.OWNED_ALIAS):
