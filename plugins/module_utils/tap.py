@@ -61,7 +61,7 @@ def normalize(spec, kind, where):
         raise ValidationError(where, "applies to ipvtap links (an ipvlan link has no "
                                      "character device); set kind: ipvtap or remove tap")
     uid = _resolve(spec.get("owner"), pwd.getpwnam, "user", where + ".owner")
-    gid = _resolve(spec.get("group"), lambda n: grp.getgrnam(n), "group", where + ".group")
+    gid = _resolve(spec.get("group"), grp.getgrnam, "group", where + ".group")
     mode = _mode(spec.get("mode"), where + ".mode")
     if uid is None and gid is None and mode is None:
         return None

@@ -204,4 +204,3 @@ def apply_add(driver, op):
         session.request(m.link_del_bytes(index), m.RTM_DELLINK, m.REQ_ACK, op.text + " (undo)")
         session.forget_name(a["name"])
         raise
-

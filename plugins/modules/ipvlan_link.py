@@ -109,7 +109,7 @@ options:
         description: Octal mode, for example V('0660').
         type: raw
       path:
-        description: Ignored; the C(/dev/tapN) that RV(link.tap.path) returns (read-only).
+        description: Ignored; the C(/dev/tapN) returned in RV(link.tap) (read-only).
         type: str
   force:
     description:

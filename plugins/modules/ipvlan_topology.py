@@ -74,20 +74,20 @@ options:
           - When the master is missing it is created, in O(config[].master_netns), as VLAN
             O(config[].vlan.id) of O(config[].vlan.link), up, before its slaves. It is created
             only for a port that declares links.
-          - It is marked as the collection's by its interface alias (C(IFLA_IFALIAS), shown by
+          - "It is marked as the collection's by its interface alias (C(IFLA_IFALIAS), shown by
             C(ip link show)) V(linuxnet.ipvlan: VLAN master created by ipvlan_topology), set
             right after creation, before it is brought up (the kernel ignores an alias in the
             request that creates a link); if that fails the VLAN is deleted again. The mark lives
             in the kernel with the device, so every later run, from any controller, can tell; a
             VLAN made otherwise has no such alias. Changing the alias hands the device over to
-            whoever changed it.
+            whoever changed it."
           - When the master exists it must be exactly that VLAN (kind vlan, that id, that
             protocol, on that lower device), or the task fails before any change naming the
             difference; an existing VLAN is used as it is, whoever made it.
           - O(state=deleted), O(state=replaced) and O(state=overridden) remove a VLAN master the
             collection created once the plan leaves it without slaves (with O(state=replaced) and
-            O(state=overridden): a declared port whose O(config[].links) is empty, or with
-            O(state=overridden) any undeclared one). They never remove a VLAN the collection did
+            O(state=overridden), that of a declared port whose O(config[].links) is empty; with
+            O(state=overridden), also any undeclared one). They never remove a VLAN the collection did
             not create. O(state=merged) never removes one.
           - Returned by gathering (and M(linuxnet.ipvlan.ipvlan_info)) for a VLAN master, so
             gathered state feeds back as config.
@@ -327,7 +327,7 @@ commands:
 gathered:
   description:
     - The current ports, in O(config) shape, as M(linuxnet.ipvlan.ipvlan_info) returns them in
-      C(ports): a VLAN master with its O(config[].vlan), an ipvtap with its O(config[].links[].tap)
+      C(ports), a VLAN master with its O(config[].vlan), an ipvtap with its O(config[].links[].tap)
       (C(path), C(owner), C(group), C(mode)).
   returned: with gathered
   type: list

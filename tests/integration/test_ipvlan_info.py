@@ -186,13 +186,13 @@ def oracle(namespaces, masters_of_interest):
     return ports
 
 
-
 def _tap_node(ifindex):
     """An ipvtap's `tap` from its /dev/tapN, read with os.stat."""
     path = "/dev/tap%d" % ifindex
     info = os.stat(path)
     return {"path": path, "owner": pwd.getpwuid(info.st_uid).pw_name,
             "group": grp.getgrgid(info.st_gid).gr_name, "mode": "%04o" % stat.S_IMODE(info.st_mode)}
+
 
 def comparable(port):
     """A module port with routes as (dst, gateway) sets, as the oracle has them."""

@@ -207,7 +207,7 @@ def node(path):
 
 
 def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, track_netns,
-                                                                   test_user):
+                                                                  test_user):
     master = make_veth()
     ns0, ns1 = unique_name("tt"), unique_name("tt")
     track_netns(ns0)
