@@ -136,16 +136,7 @@ EXAMPLES = r"""
     mode: l2
     netns: ns0
 
-- name: An ipvtap for a VM, in private L3S mode
-  linuxnet.ipvlan.ipvlan_link:
-    name: vmtap0
-    kind: ipvtap
-    parent: eth1
-    mode: l3s
-    flags: private
-  register: tap
-
-- name: The same ipvtap, which qemu running as libvirt-qemu can open
+- name: An ipvtap for a VM run as libvirt-qemu, in private L3S mode
   linuxnet.ipvlan.ipvlan_link:
     name: vmtap0
     kind: ipvtap
