@@ -270,9 +270,10 @@ def _plan_tap(plan, netns, name, want, node, predicted):
     node (node None), whose path is known only when the plan runs."""
     if predicted["kind"] == "ipvtap":
         predicted["node"] = tap.predict(want, node)
-    if tap.differs(want, node):
-        plan.append(Op(netns, "tap_set", "set tap of %s %s" % (name, want["text"]), name=name,
-                       **tap.op_args(want)))
+    change = tap.changes(want, node)
+    if change is not None:
+        plan.append(Op(netns, "tap_set", "set tap of %s %s" % (name, change[1]), name=name,
+                       **change[0]))
 
 
 def _port_check(master, pns, members, existing, mode, flags, force):

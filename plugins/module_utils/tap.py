@@ -53,8 +53,8 @@ def path(ifindex):
 
 def normalize(spec, kind, where):
     """A link's `tap` checked, owner and group resolved on this host:
-    None, or {"uid", "gid", "mode", "text"} with None for what is not
-    managed."""
+    None, or {"uid", "gid", "mode"} with None for what is not managed, and
+    "words", how each is named in a plan."""
     if spec is None:
         return None
     if kind != "ipvtap":
@@ -65,14 +65,9 @@ def normalize(spec, kind, where):
     mode = _mode(spec.get("mode"), where + ".mode")
     if uid is None and gid is None and mode is None:
         return None
-    words = []
-    if uid is not None:
-        words.append("owner %s" % spec["owner"])
-    if gid is not None:
-        words.append("group %s" % spec["group"])
-    if mode is not None:
-        words.append("mode %04o" % mode)
-    return {"uid": uid, "gid": gid, "mode": mode, "text": " ".join(words)}
+    words = {"owner": "owner %s" % spec.get("owner"), "group": "group %s" % spec.get("group"),
+             "mode": "mode %04o" % (mode or 0)}
+    return {"uid": uid, "gid": gid, "mode": mode, "words": words}
 
 
 def _resolve(value, lookup, what, where):
@@ -151,17 +146,21 @@ def predict(want, current):
     return base
 
 
-def differs(want, current):
-    """True when `want` is not what `current` (a node, or None for a node
-    the kernel is about to make) has."""
+def changes(want, current):
+    """What applying `want` to `current` (a node, or None for the node the
+    kernel is about to make) changes: None, or (args of "tap_set", text)
+    naming only what differs."""
     if want is None:
-        return False
+        return None
     node = NEW_NODE if current is None else current
-    return any(want[key] is not None and want[key] != node[key] for key in ("uid", "gid", "mode"))
-
-
-def op_args(want):
-    return {"uid": want["uid"], "gid": want["gid"], "mode": want["mode"]}
+    args, words = {"uid": None, "gid": None, "mode": None}, []
+    for key, word in (("uid", "owner"), ("gid", "group"), ("mode", "mode")):
+        if want[key] is not None and want[key] != node[key]:
+            args[key] = want[key]
+            words.append(want["words"][word])
+    if not words:
+        return None
+    return args, " ".join(words)
 
 
 # ----------------------------------------------------------------- handler

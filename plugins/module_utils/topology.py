@@ -273,11 +273,11 @@ def _plan_tap(plan, link, have, fresh):
     """Owner, group and mode of an ipvtap's /dev/tapN. A link just created
     or moved gets a new node (root, 0600), at a path known only when the
     plan runs."""
-    current = None if fresh else have["taps"].get((link["netns"], link["name"]))
-    if tap.differs(link["tap"], current):
-        plan.append(Op(link["netns"], "tap_set", "set tap of %s %s" % (link["name"],
-                                                                       link["tap"]["text"]),
-                       name=link["name"], **tap.op_args(link["tap"])))
+    change = tap.changes(link["tap"], None if fresh else have["taps"].get((link["netns"],
+                                                                          link["name"])))
+    if change is not None:
+        plan.append(Op(link["netns"], "tap_set", "set tap of %s %s" % (link["name"], change[1]),
+                       name=link["name"], **change[0]))
 
 
 def _plan_namespaces(plan, want, have):
