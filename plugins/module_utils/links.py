@@ -124,7 +124,7 @@ def describe(link, master=None, master_netns=None, node=None):
     }
     if link["kind"] == "ipvtap":
         if link.get("ifindex"):
-            out["tap"] = tap.describe(link["ifindex"], node or tap.read(link["ifindex"]))
+            out["tap"] = tap.describe(link["ifindex"], node or tap.read(link["ifindex"], link["name"]))
         else:  # predicted in check mode: the index is the kernel's to choose
             out["tap"] = dict(tap.describe(0, node), path=None)
     return out
@@ -260,7 +260,7 @@ def plan_present(driver, p):
     predicted.update(mode=mode, flags=flags, up=up)
     if mtu is not None:
         predicted["mtu"] = mtu
-    node = tap.read(keep["ifindex"]) if kind == "ipvtap" and keep["netns"] == lns else None
+    node = tap.read(keep["ifindex"], name) if kind == "ipvtap" and keep["netns"] == lns else None
     _plan_tap(plan, lns, name, want_tap, node, predicted)
     return plan, existing, predicted, port_note
 

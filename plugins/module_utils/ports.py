@@ -70,7 +70,7 @@ def gather(driver, namespaces=None, warn=None):
                         found[1], _links_of(driver, dumps, found[0]))))
                 masters[(netns, link["ifindex"])] = found
             if link["kind"] == "ipvtap":
-                taps[(netns, link["ifindex"])] = tap.read(link["ifindex"])
+                taps[(netns, link["ifindex"])] = tap.read(link["ifindex"], link["name"])
     return build_ports(dumps, masters, taps)
 
 

@@ -15,8 +15,9 @@ path, and a new node with root's 0600; the plan applies `tap` again after
 every creation or move.
 
 Before changing a node it is checked to be a character device whose major
-is ipvtap's (/proc/devices): two ipvtaps with one index in two namespaces
-would want the same /dev/tapN, and only the first gets it.
+is ipvtap's (/proc/devices) and, where /sys/dev/char says whose it is (its
+links are not namespaced), this link's: two ipvtaps with one index in two
+namespaces want the same /dev/tapN, and only the first gets it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,6 +44,7 @@ OPTIONS = dict(
 )
 DEV = "/dev"
 PROC_DEVICES = "/proc/devices"
+SYS_DEV_CHAR = "/sys/dev/char"
 # what the kernel gives a new node
 NEW_NODE = {"uid": 0, "gid": 0, "mode": 0o600}
 
@@ -107,16 +109,29 @@ def _mode(value, where):
 # ------------------------------------------------------------------ reading
 
 
-def read(ifindex):
-    """The node of an ipvtap with this index: {"uid", "gid", "mode"}, or
-    None when there is none."""
+def read(ifindex, name):
+    """The node of ipvtap `name` with this index: {"uid", "gid", "mode"},
+    or None when there is none, or when it is another ipvtap's."""
     try:
         info = os.stat(path(ifindex))
     except OSError:
         return None
-    if not stat.S_ISCHR(info.st_mode):
+    if not stat.S_ISCHR(info.st_mode) or _holder(info.st_rdev) not in (None, name):
         return None
     return {"uid": info.st_uid, "gid": info.st_gid, "mode": stat.S_IMODE(info.st_mode)}
+
+
+def _holder(rdev):
+    """The name of the network device whose character device is `rdev`,
+    from /sys/dev/char (not namespaced: its links name the device in any
+    namespace), or None when sysfs does not say."""
+    try:
+        target = os.readlink("%s/%d:%d" % (SYS_DEV_CHAR, os.major(rdev), os.minor(rdev)))
+    except OSError:
+        return None
+    parts = target.rstrip("/").split("/")
+    # .../devices/virtual/net/<name>/tap<N>
+    return parts[-2] if len(parts) >= 3 and parts[-3] == "net" else None
 
 
 def describe(ifindex, current):
@@ -196,6 +211,12 @@ def apply_set(driver, op):
         raise kernel_error(op.line(), errno.ENODEV,
                            {errno.ENODEV: "%s is not an ipvtap character device; it is left "
                                           "untouched" % node})
+    holder = _holder(info.st_rdev)
+    if holder not in (None, a["name"]):
+        raise kernel_error(op.line(), errno.EBUSY,
+                           {errno.EBUSY: "%s is the device of ipvtap '%s' in another namespace "
+                                         "with the same index %d; the kernel made none for '%s'. "
+                                         "It is left untouched" % (node, holder, index, a["name"])})
     try:
         if a["uid"] is not None or a["gid"] is not None:
             os.chown(node, -1 if a["uid"] is None else a["uid"],

@@ -178,7 +178,7 @@ def read(driver):
         have["links"][netns] = by_name
         for item in session.links():
             if item["kind"] == "ipvtap":
-                have["taps"][(netns, item["name"])] = tap.read(item["ifindex"])
+                have["taps"][(netns, item["name"])] = tap.read(item["ifindex"], item["name"])
         names = dict((x["ifindex"], x["name"]) for x in session.links())
         for item in session.addresses():
             key = (netns, names.get(item["ifindex"]))

@@ -12,6 +12,7 @@ import pytest
 
 from harness import ip, ip_json, kernel_snapshot, link_info, run_module, unique_name
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 
 pytestmark = pytest.mark.ipvlan
@@ -260,6 +261,9 @@ def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, tra
     assert opens(new_path, test_user) == (True, "")
     assert topology([{"master": master, "mode": "l2", "links": [dict(staged, netns=ns1)]}])[
         "changed"] is False
+    # /sys/dev/char names whose node it is, whatever namespace the ipvtap is in
+    assert tap._holder(os.stat(new_path).st_rdev) == "tap1"
+    assert tap._holder(os.stat(path).st_rdev) == "tap0"
 
 
 def test_ipvlan_link_applies_and_reports_tap(make_veth):

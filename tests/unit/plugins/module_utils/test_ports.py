@@ -208,7 +208,7 @@ def test_loopback_down_or_without_address_is_false(world):
 
 def test_ipvtap_reports_its_tap_device(world, monkeypatch):
     nodes = {4: {"uid": 0, "gid": 0, "mode": 0o660}}
-    monkeypatch.setattr(tap, "read", nodes.get)
+    monkeypatch.setattr(tap, "read", lambda index, name: nodes.get(index))
     found = by_master(ports.gather(world))
     link = found[("ns1", "veth9")]["links"][1]
     assert (link["kind"], link["mtu"]) == ("ipvtap", 1400)

@@ -131,7 +131,17 @@ def test_handler_sets_the_node_found_by_index_and_refuses_other_files(tmp_path, 
             mode=0o660)
     tap.apply_set(Driver(5), op)
     assert stat.S_IMODE(os.stat(str(node)).st_mode) == 0o660
-    assert tap.read(5) == {"uid": 0, "gid": 0, "mode": 0o660}
+    assert tap.read(5, "vm0") == {"uid": 0, "gid": 0, "mode": 0o660}
+    # /sys/dev/char names the device whose node it is
+    sys_dev = tmp_path / "sys"
+    sys_dev.mkdir()
+    monkeypatch.setattr(tap, "SYS_DEV_CHAR", str(sys_dev))
+    os.symlink("../../devices/virtual/net/other0/tap5", str(sys_dev / "1:3"))
+    assert tap.read(5, "vm0") is None and tap.read(5, "other0") is not None
+    with pytest.raises(KernelError) as exc:
+        tap.apply_set(Driver(5), op)
+    assert "ipvtap 'other0' in another namespace" in str(exc.value)
+    os.remove(str(sys_dev / "1:3"))
     with pytest.raises(KernelError) as exc:
         tap.apply_set(Driver(6), op)  # no /dev/tap6
     assert "ENOENT" in str(exc.value)
