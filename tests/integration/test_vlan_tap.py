@@ -15,7 +15,9 @@ from harness import ip, ip_json, kernel_snapshot, link_info, run_module, unique_
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 
-pytestmark = pytest.mark.ipvlan
+# Marked ipvlan (the lab VM): the tests that need ipvlan, ipvtap or 802.1Q
+# VLANs, which this machine's kernel lacks. The checks before any change need
+# none of them and run natively too.
 
 TEST_USER = "ipvtapqemu"
 
@@ -60,6 +62,7 @@ def ping(netns, address):
     return proc.returncode == 0
 
 
+@pytest.mark.ipvlan
 def test_vlan_master_is_created_carries_traffic_and_goes_with_deleted(lower, track_netns):
     dev = lower()
     master = dev + ".10"
@@ -102,6 +105,7 @@ def test_vlan_master_is_created_carries_traffic_and_goes_with_deleted(lower, tra
     assert topology([{"master": master}], state="deleted")["changed"] is False
 
 
+@pytest.mark.ipvlan
 def test_8021ad_master_and_replaced_without_links(lower, track_netns):
     dev = lower()
     master = dev + ".20"
@@ -118,6 +122,7 @@ def test_8021ad_master_and_replaced_without_links(lower, track_netns):
     assert link_info("qq0", ns0) is None and link_info(master) is None
 
 
+@pytest.mark.ipvlan
 def test_vlan_made_by_hand_survives_deleted_and_overridden(lower, track_netns):
     dev = lower()
     hand, ours = dev + ".20", dev + ".30"
@@ -151,7 +156,8 @@ def test_vlan_made_by_hand_survives_deleted_and_overridden(lower, track_netns):
     assert vlan_of(hand)[:4] == ("vlan", 20, "802.1Q", dev)
 
 
-def test_existing_master_that_is_not_the_declared_vlan_is_refused(lower):
+@pytest.mark.ipvlan
+def test_existing_vlan_with_another_id_is_refused_with_the_kernel_untouched(lower):
     dev = lower()
     other = dev + ".10"
     ip("link", "add", "link", dev, "name", other, "type", "vlan", "id", "11")
@@ -162,18 +168,31 @@ def test_existing_master_that_is_not_the_declared_vlan_is_refused(lower):
         assert result.get("failed") is True
         assert result["msg"].startswith("config[0].vlan:"), result["msg"]
         assert "id is 11, not 10" in result["msg"]
-    result = topology([{"master": dev, "vlan": {"link": other, "id": 5},
-                        "links": [{"name": unique_name("x")}]}])
+    assert kernel_snapshot([None]) == before
+
+
+def test_vlan_declarations_are_checked_before_any_change(lower):
+    """Needs no 8021q: every check refuses before anything is created."""
+    dev = lower()
+    before = kernel_snapshot([None])
+    port = {"master": dev + ".99", "vlan": {"link": dev, "id": 99},
+            "links": [{"name": unique_name("x")}]}
+    result = topology([dict(port, master=dev, vlan={"link": "lo", "id": 5})])
     assert result.get("failed") is True and "is a veth device, not VLAN 5" in result["msg"]
     for vid in (0, 4095):
-        result = topology([dict(config[0], master=dev + ".99", vlan={"link": dev, "id": vid})])
+        result = topology([dict(port, vlan={"link": dev, "id": vid})])
         assert result["msg"].startswith("config[0].vlan.id:"), result["msg"]
-    result = topology([dict(config[0], master=dev + ".99", vlan={"link": "nosuchdev0", "id": 99})])
+    result = topology([dict(port, vlan={"link": "nosuchdev0", "id": 99})])
     assert result["msg"].startswith("config[0].vlan.link:"), result["msg"]
-    result = topology([dict(config[0], master="lo.7", vlan={"link": "lo", "id": 7})])
+    result = topology([dict(port, master="lo.7", vlan={"link": "lo", "id": 7})])
     assert result["msg"].startswith("config[0].vlan.link:") and "not an Ethernet" in result["msg"]
-    result = topology([dict(config[0], master=dev + "9999999.99", vlan={"link": dev, "id": 99})])
+    result = topology([dict(port, master=dev + "9999999.99")])
     assert result["msg"].startswith("config[0].master:"), result["msg"]
+    result = topology([dict(port, links=[{"name": "t0", "tap": {"mode": "0660"}}])])
+    assert result["msg"].startswith("config[0].links[0].tap:"), result["msg"]
+    result = topology([dict(port, links=[{"name": "t0", "kind": "ipvtap",
+                                          "tap": {"owner": "no-such-user-x"}}])])
+    assert result["msg"].startswith("config[0].links[0].tap.owner:"), result["msg"]
     assert kernel_snapshot([None]) == before
 
 
@@ -207,6 +226,7 @@ def node(path):
     return info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)
 
 
+@pytest.mark.ipvlan
 def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, track_netns,
                                                                   test_user):
     master = make_veth()
@@ -266,6 +286,7 @@ def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, tra
     assert tap._holder(os.stat(path).st_rdev) == "tap0"
 
 
+@pytest.mark.ipvlan
 def test_ipvlan_link_applies_and_reports_tap(make_veth):
     master = make_veth()
     name = unique_name("k")
