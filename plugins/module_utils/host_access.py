@@ -93,7 +93,7 @@ def link_of(port, declared, where):
                                        "state": "present"}))
     return {"name": name, "kind": "ipvlan", "netns": mns, "mtu": None, "up": True,
             "loopback": False, "addresses": cidrs, "routes": specs, "where": where,
-            "ipv6": None, "host_access": True}
+            "ipv6": None, "tap": None, "host_access": True}
 
 
 def merge(port, declared, where):

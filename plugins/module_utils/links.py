@@ -16,6 +16,7 @@ __metaclass__ = type
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -38,6 +39,7 @@ ARGUMENT_SPEC = dict(
     flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
     mtu=dict(type="int"),
     up=dict(type="bool", default=True),
+    tap=dict(type="dict", options=tap.OPTIONS),
     force=dict(type="bool", default=False),
     from_netns=dict(type="str"),
     rollback=dict(type="bool", default=True),
@@ -82,8 +84,9 @@ def port_members(driver, master_netns, master_index, first=None):
     return members
 
 
-def describe(link, master=None, master_netns=None):
-    """A link as returned to the user."""
+def describe(link, master=None, master_netns=None, node=None):
+    """A link as returned to the user; `node`, an ipvtap's character device
+    (tap.read), else it is read now."""
     out = {
         "name": link["name"],
         "kind": link["kind"],
@@ -97,8 +100,11 @@ def describe(link, master=None, master_netns=None):
         "mac": link.get("mac"),
         "up": link.get("up"),
     }
-    if link["kind"] == "ipvtap" and link.get("ifindex"):
-        out["tap"] = "/dev/tap%d" % link["ifindex"]
+    if link["kind"] == "ipvtap":
+        if link.get("ifindex"):
+            out["tap"] = tap.describe(link["ifindex"], node or tap.read(link["ifindex"], link["name"]))
+        else:  # predicted in check mode: the index is the kernel's to choose
+            out["tap"] = dict(tap.describe(0, node), path=None)
     return out
 
 
@@ -248,6 +254,7 @@ def plan_present(driver, p):
     want = {"name": name, "kind": p["kind"], "netns": lns, "master": parent,
             "master_netns": pns, "mode": p["mode"], "flags": p["flags"], "mtu": mtu,
             "up": p["up"]}
+    want_tap = tap.normalize(p.get("tap"), p["kind"], "tap")
 
     msession = driver.session(pns, "parent_netns")
     lsession = driver.session(lns, "netns")
@@ -299,13 +306,28 @@ def plan_present(driver, p):
         predicted = {"name": name, "kind": want["kind"], "netns": lns, "mode": want["mode"],
                      "flags": want["flags"], "mtu": mtu if mtu is not None else master.get("mtu"),
                      "up": want["up"], "mac": master.get("mac"), "ifindex": None}
+        _plan_tap(plan, lns, name, want_tap, None, predicted)
         return plan, before, predicted, port_note, warnings
     predicted = dict(keep, mode=want["mode"], flags=want["flags"], up=want["up"])
     if keep["netns"] != lns:
         predicted.update(netns=lns, ifindex=None)
     if mtu is not None:
         predicted["mtu"] = mtu
+    node = tap.read(keep["ifindex"], name) \
+        if want["kind"] == "ipvtap" and keep["netns"] == lns else None
+    _plan_tap(plan, lns, name, want_tap, node, predicted)
     return plan, before, predicted, port_note, warnings
+
+
+def _plan_tap(plan, netns, name, want, node, predicted):
+    """Apply `tap` to the link's /dev/tapN: a new or moved link has a new
+    node (node None), whose path is known only when the plan runs."""
+    if predicted["kind"] == "ipvtap":
+        predicted["node"] = tap.predict(want, node)
+    change = tap.changes(want, node)
+    if change is not None:
+        plan.append(Op(netns, "tap_set", "set tap of %s %s" % (name, change[1]), name=name,
+                       **change[0]))
 
 
 def _port_check(master, pns, members, excluded, mode, flags, force):
@@ -365,10 +387,11 @@ def engine(driver, p, check_mode):
     preflight.check_plan(driver, plan, lambda option, value: option)
     commands = converge(driver, plan, check_mode, rollback)
     pns = v.optional_netns(p.get("parent_netns"))
-    after = predicted
+    after, node = predicted, predicted.get("node")
     if plan and not check_mode:
         after = driver.session(predicted["netns"]).fetch_link(predicted["name"])
-    link = describe(after, p["parent"], pns)
+        node = None  # read it now
+    link = describe(after, p["parent"], pns, node)
     result = {"changed": bool(plan), "commands": commands, "link": link,
               "diff": {"before": _diffable(before, p["parent"], pns), "after": link}}
     if port_note is not None:

@@ -310,6 +310,11 @@ def parse_link(msg, netns):
         "parent_nsid": a.get("IFLA_LINK_NETNSID"),
     }
     link.update(link_attrs.from_attrs(a, kind in IPVLAN_KINDS))  # alias, ipv6
+    if kind == "vlan":
+        data = info.get_attr("IFLA_INFO_DATA")
+        if data is not None and hasattr(data, "get_attr"):
+            link["vlan_id"] = data.get_attr("IFLA_VLAN_ID")
+            link["vlan_protocol"] = data.get_attr("IFLA_VLAN_PROTOCOL")
     if kind in IPVLAN_KINDS:
         if link["parent_index"] is None and link["parent_nsid"] is not None:
             # The kernel omits IFLA_LINK when it equals the link's own

@@ -20,6 +20,8 @@ import os
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     IpvlanError,
@@ -293,6 +295,8 @@ _HANDLERS = {
     "route_add": _route_add,
     "route_replace": _route_replace,
     "route_del": _route_del,
+    "vlan_add": vlan.apply_add,
+    "tap_set": tap.apply_set,
 }
 
 

@@ -21,7 +21,9 @@ import ipaddress
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
 
 ARGUMENT_SPEC = dict(
@@ -70,11 +72,18 @@ def gather(driver, namespaces=None, warn=None):
             "routes": session.routes(keep=is_configured_route) if slaves else [],
         }
     masters = {}
+    taps = {}
     for netns in looked_in:
         for link in dumps[netns]["links"]:
             if link["kind"] in m.IPVLAN_KINDS:
-                masters[(netns, link["ifindex"])] = _master(driver, dumps, link, candidates)
-    return build_ports(dumps, masters)
+                found = _master(driver, dumps, link, candidates)
+                if found is not None and found[1]["kind"] == "vlan":
+                    found = (found[0], dict(found[1], vlan=vlan.describe(
+                        found[1], _links_of(driver, dumps, found[0]))))
+                masters[(netns, link["ifindex"])] = found
+            if link["kind"] == "ipvtap":
+                taps[(netns, link["ifindex"])] = tap.read(link["ifindex"], link["name"])
+    return build_ports(dumps, masters, taps)
 
 
 def scan_namespaces(driver, names=None, warn=None):
@@ -237,26 +246,29 @@ def _by_index(links, index):
 # ---------------------------------------------------------------- assembling
 
 
-def build_ports(dumps, masters):
+def build_ports(dumps, masters, taps=None):
     """Assemble the result from plain data.
 
     `dumps`: {netns: {"links": [...], "addresses": [...], "routes": [...]}}
     as messages.parse_* give them, for each namespace looked in (None: the
     host). `masters`: {(netns, ifindex) of a slave: (master_netns, master
-    link dict) or None when unresolved}.
+    link dict, with "vlan" as vlan.describe gives it for a VLAN master) or
+    None when unresolved}. `taps`: {(netns, ifindex) of an ipvtap: its
+    node as tap.read gives it}.
 
     Returns {"ports": [...], "namespaces": [...], "unresolved": [...]}:
     ports sorted by (master_netns, master), their links by (netns, name);
     namespaces are the named ones looked in; unresolved are slaves whose
     master could not be named, sorted by (netns, name)."""
     ports = {}
+    vlans = {}
     unresolved = []
     for netns in dumps:
         dump = dumps[netns]
         for link in dump["links"]:
             if link["kind"] not in m.IPVLAN_KINDS:
                 continue
-            entry = link_entry(link, dump)
+            entry = link_entry(link, dump, (taps or {}).get((netns, link["ifindex"])))
             master = masters.get((netns, link["ifindex"]))
             if master is None:
                 entry.update(mode=link.get("mode"), flags=link.get("flags"),
@@ -266,6 +278,7 @@ def build_ports(dumps, masters):
                 continue
             key = (master[0], master[1]["name"])
             ports.setdefault(key, []).append((entry, link))
+            vlans[key] = master[1].get("vlan")
     result = []
     for key in sorted(ports, key=_netns_key):
         members = sorted(ports[key], key=lambda pair: _netns_key((pair[0]["netns"],
@@ -275,7 +288,7 @@ def build_ports(dumps, masters):
         first = members[0][1]
         port = {"master": key[1], "master_netns": key[0],
                 "mode": first.get("mode"), "flags": first.get("flags"),
-                "links": [pair[0] for pair in members]}
+                "vlan": vlans[key], "links": [pair[0] for pair in members]}
         result.append(host_access.fold(port, members))  # its marked slave, if any
     unresolved.sort(key=lambda item: _netns_key((item["netns"], item["name"])))
     names = sorted(n for n in dumps if n is not None)
@@ -288,9 +301,10 @@ def _netns_key(pair):
     return (netns is not None, netns or "", name or "")
 
 
-def link_entry(link, dump):
+def link_entry(link, dump, node=None):
     """One slave as reported: the topology `links` keys (name, kind, netns,
-    mtu, up, loopback, addresses, routes) and read-only ifindex, mac, tap."""
+    mtu, up, loopback, addresses, routes, tap) and read-only ifindex, mac.
+    `node`: an ipvtap's character device as tap.read gives it."""
     index = link["ifindex"]
     netns = link["netns"]
     entry = {
@@ -306,7 +320,7 @@ def link_entry(link, dump):
                                   if item["ifindex"] == index) if a is not None],
         "routes": [route_entry(r) for r in dump["routes"]
                    if r.get("oif") == index and is_configured_route(r)],
-        "tap": "/dev/tap%d" % index if link["kind"] == "ipvtap" else None,
+        "tap": tap.describe(index, node) if link["kind"] == "ipvtap" else None,
     }
     if link.get("ipv6") is not None:  # the device's IPv6 settings (link_attrs)
         entry["ipv6"] = dict(link["ipv6"])

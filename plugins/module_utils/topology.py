@@ -27,8 +27,10 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import upstream
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.transaction import execute
@@ -48,17 +50,18 @@ LINK_OPTIONS = dict(
     addresses=dict(type="list", elements="str", default=[]),
     routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
     ipv6=dict(type="dict", options=ipv6.OPTIONS),
+    tap=dict(type="dict", options=tap.OPTIONS),
     # read-only values that ipvlan_info and gathered return; accepted and
     # ignored so that gathered state can be fed back as config
     ifindex=dict(type="int"),
     mac=dict(type="str"),
-    tap=dict(type="str"),
 )
 PORT_OPTIONS = dict(
     master=dict(type="str", required=True),
     master_netns=dict(type="str"),
     mode=dict(type="str", default="l3", choices=list(v.MODES)),
     flags=dict(type="str", default="bridge", choices=list(v.FLAGS)),
+    vlan=dict(type="dict", options=vlan.OPTIONS),
     links=dict(type="list", elements="dict", default=[], options=LINK_OPTIONS),
     host_access=dict(type="dict", options=ha.OPTIONS),
 )
@@ -85,9 +88,15 @@ def normalize(config):
         mns = v.optional_netns(port.get("master_netns"), where + ".master_netns")
         mode = v.choice(port.get("mode") or "l3", v.MODES, where + ".mode")
         flags = v.choice(port.get("flags") or "bridge", v.FLAGS, where + ".flags")
+        want_vlan = vlan.normalize(port.get("vlan"), where + ".vlan")
         key = (mns, master)
         if key in merged:
             first = merged[key]
+            if want_vlan is not None and first["vlan"] not in (None, want_vlan):
+                raise ValidationError(where + ".vlan", "master '%s' is declared again as "
+                                                       "another VLAN than at %s"
+                                      % (master, first["where"]))
+            first["vlan"] = first["vlan"] or want_vlan
             if (first["mode"], first["flags"]) != (mode, flags):
                 raise ValidationError(where, "master '%s' is declared again with mode %s %s; "
                                              "%s declares it %s %s, and mode and flags belong "
@@ -96,7 +105,8 @@ def normalize(config):
                                                                     first["flags"]))
         else:
             merged[key] = {"master": master, "master_netns": mns, "mode": mode, "flags": flags,
-                           "links": [], "where": where, "explicit_links": False}
+                           "vlan": want_vlan, "links": [], "where": where,
+                           "explicit_links": False}
             order.append(key)
         for j, link in enumerate(port.get("links") or []):
             merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j)))
@@ -133,9 +143,11 @@ def _link(link, mns, where):
     if loopback and target is None:
         raise ValidationError(where + ".loopback", "applies to links in a named namespace; "
                                                    "this one stays in the host's")
-    result = {"name": name, "kind": link.get("kind") or "ipvlan", "netns": target,
+    kind = link.get("kind") or "ipvlan"
+    result = {"name": name, "kind": kind, "netns": target,
               "mtu": link.get("mtu"), "up": link.get("up", True) is not False,
-              "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where}
+              "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where,
+              "tap": tap.normalize(link.get("tap"), kind, where + ".tap")}
     result["ipv6"] = ipv6.normalize(link.get("ipv6"), result, where + ".ipv6")
     return result
 
@@ -174,11 +186,14 @@ def read(driver):
     gathered = ports.gather(driver)
     have = {"namespaces": set(gathered["namespaces"]), "links": {}, "addresses": {},
             "routes": {}, "lo": {}, "lo_up": {}, "members": {}, "mode": {},
-            "gathered": gathered}
+            "taps": {}, "gathered": gathered}
     for netns in [None] + sorted(have["namespaces"]):
         session = driver.session(netns)
         by_name = dict((x["name"], x) for x in session.links())
         have["links"][netns] = by_name
+        for item in session.links():
+            if item["kind"] == "ipvtap":
+                have["taps"][(netns, item["name"])] = tap.read(item["ifindex"], item["name"])
         names = dict((x["ifindex"], x["name"]) for x in session.links())
         for item in session.addresses():
             key = (netns, names.get(item["ifindex"]))
@@ -199,7 +214,7 @@ def read(driver):
 def empty_host():
     """What `rendered` plans against: no namespaces, no slaves."""
     return {"namespaces": set(), "links": {}, "addresses": {}, "routes": {}, "lo": {},
-            "lo_up": {}, "members": {}, "mode": {}, "unresolved": []}
+            "lo_up": {}, "members": {}, "mode": {}, "taps": {}, "unresolved": []}
 
 
 # ------------------------------------------------------------------ planning
@@ -208,11 +223,14 @@ def empty_host():
 def plan_topology(want, have, state):
     """The ordered plan that brings `have` to `want` under `state`. Pure."""
     if state == "deleted":
-        return _plan_deleted(want, have)
+        plan = _plan_deleted(want, have)
+        _plan_vlan_removals(plan, want, have, state)
+        return plan
     plan = Plan()
     declared = set((link["netns"], link["name"]) for port in want for link in port["links"])
     _plan_namespaces(plan, want, have)
     removed = _plan_removals(plan, want, have, state, declared)
+    _plan_vlan_masters(plan, want, have)
     fresh = set()
     for port in want:
         _plan_port(plan, port, have, removed, fresh, declared)
@@ -220,8 +238,61 @@ def plan_topology(want, have, state):
     exclusive = state in ("replaced", "overridden")
     for port in want:
         for link in port["links"]:
+            _plan_tap(plan, link, have, (link["netns"], link["name"]) in fresh)
             _plan_l3(plan, link, have, (link["netns"], link["name"]) in fresh, exclusive)
+    _plan_vlan_removals(plan, want, have, state)
     return plan
+
+
+def _plan_vlan_masters(plan, want, have):
+    """Create the missing VLAN masters of ports that declare `vlan` and
+    links (check_masters has checked the lower devices)."""
+    for port in want:
+        if port["vlan"] is None or not port["links"]:
+            continue
+        if port["master"] not in have["links"].get(port["master_netns"], {}):
+            want_vlan = port["vlan"]
+            plan.append(Op(port["master_netns"], "vlan_add", "add vlan %s link %s id %d "
+                           "protocol %s up" % (port["master"], want_vlan["link"], want_vlan["id"],
+                                               want_vlan["protocol"]),
+                           name=port["master"], link=want_vlan["link"], id=want_vlan["id"],
+                           protocol=want_vlan["protocol"]))
+
+
+def _plan_vlan_removals(plan, want, have, state):
+    """Remove the VLAN masters the collection created (vlan.owned) that
+    have no slaves once `plan` has run: of the declared ports with deleted
+    and replaced, of any port with overridden. Never with merged, never a
+    VLAN made otherwise."""
+    if state not in ("deleted", "replaced", "overridden"):
+        return
+    declared = dict(((p["master_netns"], p["master"]), p) for p in want)
+    gone = set((op.netns, op.args["name"]) for op in plan if op.action == "link_del")
+    keys = list(declared)
+    if state == "overridden":
+        keys += sorted(((netns, name) for netns in have["links"] for name in have["links"][netns]
+                        if (netns, name) not in declared),
+                       key=lambda k: (k[0] is not None, k[0] or "", k[1]))
+    for key in keys:
+        if not vlan.owned(have["links"].get(key[0], {}).get(key[1])):
+            continue
+        if state != "deleted" and key in declared and declared[key]["links"]:
+            continue
+        if any((x["netns"], x["name"]) not in gone for x in have["members"].get(key, [])):
+            continue
+        plan.append(Op(key[0], "link_del", "delete vlan %s (created by linuxnet.ipvlan, no "
+                       "slaves left)" % key[1], name=key[1]))
+
+
+def _plan_tap(plan, link, have, fresh):
+    """Owner, group and mode of an ipvtap's /dev/tapN. A link just created
+    or moved gets a new node (root, 0600), at a path known only when the
+    plan runs."""
+    change = tap.changes(link["tap"], None if fresh else have["taps"].get((link["netns"],
+                                                                          link["name"])))
+    if change is not None:
+        plan.append(Op(link["netns"], "tap_set", "set tap of %s %s" % (link["name"], change[1]),
+                       name=link["name"], **change[0]))
 
 
 def _plan_namespaces(plan, want, have):
@@ -368,6 +439,8 @@ def check_masters(driver, want):
     for port in want:
         session = driver.session(port["master_netns"], port["where"] + ".master_netns")
         mtus = [x["mtu"] for x in port["links"] if x["mtu"] is not None]
+        if port["vlan"] is not None and vlan.check(session, port, max(mtus) if mtus else None):
+            continue  # to be created: vlan.check has checked its lower device
         try:
             lk.check_master(session, session.link(port["master"]), port["master"],
                             port["master_netns"], max(mtus) if mtus else None)

@@ -23,7 +23,7 @@ description:
     master's name and namespace.
   - The returned RV(ports) has the shape M(linuxnet.ipvlan.ipvlan_topology)
     takes as its C(config), so gathered state can be fed back as wanted state.
-    The keys C(ifindex), C(mac) and C(tap) of a link are read-only extras.
+    The keys C(ifindex), C(mac) and C(tap.path) of a link are read-only extras.
   - Read-only; never changes anything and never creates a namespace. Talks
     netlink through pyroute2; never runs C(ip).
 author:
@@ -117,6 +117,14 @@ ports:
     master_netns: {description: Namespace of the master; null is the module's own (the host's)., type: str, sample: null}
     mode: {description: Port mode., type: str, choices: [l2, l3, l3s], sample: l2}
     flags: {description: Port flags., type: str, choices: [bridge, private, vepa], sample: bridge}
+    vlan:
+      description:
+        - For a master that is an 802.1Q/802.1ad VLAN device, which VLAN of which lower device it is,
+          in the shape of M(linuxnet.ipvlan.ipvlan_topology)'s O(linuxnet.ipvlan.ipvlan_topology#module:config[].vlan).
+          Null for any other master.
+        - C(link) is null when the lower device is in another namespace.
+      type: dict
+      sample: {link: eth0, id: 10, protocol: 802.1q}
     links:
       description: The slaves, sorted by namespace (the host first) and name.
       type: list
@@ -152,7 +160,15 @@ ports:
           type: list
           elements: dict
           sample: [{dst: default, gateway: 10.0.0.1}, {dst: 10.9.0.0/16, gateway: 10.0.0.1, metric: 7, table: 100}]
-        tap: {description: Character device of an ipvtap (read-only); null for ipvlan., type: str, sample: /dev/tap7}
+        tap:
+          description:
+            - The character device of an ipvtap, null for ipvlan. C(path) is C(/dev/tapN), N the
+              link's index in its namespace (read-only); C(owner) and C(group) are names where the
+              host has one, else numbers; C(mode) is octal text. C(owner), C(group) and C(mode) are
+              null when the node is missing.
+            - The shape of M(linuxnet.ipvlan.ipvlan_topology)'s O(linuxnet.ipvlan.ipvlan_topology#module:config[].links[].tap).
+          type: dict
+          sample: {path: /dev/tap7, owner: libvirt-qemu, group: kvm, mode: "0660"}
         ipv6:
           description:
             - The link's IPv6 settings in its namespace, as M(linuxnet.ipvlan.ipvlan_topology)'s
@@ -179,6 +195,7 @@ ports:
       master_netns: null
       mode: l2
       flags: bridge
+      vlan: null
       links:
         - {name: ipvl0, kind: ipvlan, netns: ns0, ifindex: 2, up: true, mtu: 1500, mac: "52:54:00:12:34:56",
            loopback: true, addresses: [10.0.0.10/24], routes: [{dst: default, gateway: 10.0.0.1}], tap: null,

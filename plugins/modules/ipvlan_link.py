@@ -85,6 +85,29 @@ options:
     description: Administrative state of the link.
     type: bool
     default: true
+  tap:
+    description:
+      - For O(kind=ipvtap), the owner, group and mode of the link's character device
+        C(/dev/tapN) (N is the link's index in its namespace). The kernel makes it owned by
+        root with mode 0600, so a virtual machine run as another user cannot open it.
+      - Only what is given is managed. Applied after the link is created or moved (a move can
+        change the index, and the kernel makes the node anew), and whenever the node differs.
+      - The same option as M(linuxnet.ipvlan.ipvlan_topology)'s
+        O(linuxnet.ipvlan.ipvlan_topology#module:config[].links[].tap).
+    type: dict
+    suboptions:
+      owner:
+        description: User name or number on the managed node.
+        type: str
+      group:
+        description: Group name or number on the managed node.
+        type: str
+      mode:
+        description: Octal mode, for example V('0660').
+        type: raw
+      path:
+        description: Ignored; the C(/dev/tapN) returned in RV(link.tap) (read-only).
+        type: str
   force:
     description:
       - Allow changing the mode or flags of a port that has other slaves; all of them change.
@@ -119,14 +142,16 @@ EXAMPLES = r"""
     mode: l2
     netns: ns0
 
-- name: An ipvtap for a VM, in private L3S mode
+- name: An ipvtap for a VM run as libvirt-qemu, in private L3S mode
   linuxnet.ipvlan.ipvlan_link:
     name: vmtap0
     kind: ipvtap
     parent: eth1
     mode: l3s
     flags: private
-  register: tap
+    tap: {owner: libvirt-qemu, group: kvm, mode: "0660"}
+  register: vmtap
+# qemu ... -netdev tap,id=n0,fd=3 3<>{{ vmtap.link.tap.path }}
 
 - name: Switch a whole port to l3 although other slaves exist
   linuxnet.ipvlan.ipvlan_link:
@@ -204,16 +229,21 @@ link:
       returned: when present
       sample: true
     tap:
-      description: "Character device of an ipvtap, C(/dev/tapN) where N is the ifindex in its namespace."
-      type: str
+      description:
+        - "The character device of an ipvtap: C(path) is C(/dev/tapN), N the link's index in its
+          namespace (null in check mode for a link not yet created); C(owner) and C(group) are
+          names where the host has one, else numbers; C(mode) is octal text (predicted in check
+          mode)."
+      type: dict
       returned: for ipvtap
-      sample: /dev/tap7
+      sample: {path: /dev/tap7, owner: libvirt-qemu, group: kvm, mode: "0660"}
 commands:
   description: The operations that ran (or would run in check mode), one readable line each.
   returned: always
   type: list
   elements: str
-  sample: ["(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up"]
+  sample: ["(host): add ipvtap vmtap0 link eth1 mode l3s private up",
+           "(host): set tap of vmtap0 owner libvirt-qemu group kvm mode 0660"]
 port_changed:
   description: With O(force=true), how the port's mode/flags changed and which other slaves changed with it.
   returned: when a forced change affected other slaves

@@ -22,6 +22,10 @@ description:
     can be fed back as desired state.
   - Everything is validated before the first change, with the offending entry
     named (for example C(config[0].links[1].addresses)).
+  - A master can be declared as a VLAN (O(config[].vlan)) that is created when
+    missing and removed again only if this collection created it; an ipvtap's
+    C(/dev/tapN) can be given an owner, group and mode (O(config[].links[].tap)).
+    See the guide C(docs/docsite/rst/guide_vlan_tap.rst).
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
@@ -60,6 +64,45 @@ options:
         type: str
         choices: [bridge, private, vepa]
         default: bridge
+      vlan:
+        description:
+          - Declares the master as a VLAN of a lower device, as Docker's ipvlan driver does for a
+            parent named C(eth0.10).
+          - When the master is missing it is created, in O(config[].master_netns), as VLAN
+            O(config[].vlan.id) of O(config[].vlan.link), up, before its slaves. It is created
+            only for a port that declares links.
+          - "It is marked as the collection's by its interface alias (C(IFLA_IFALIAS), shown by
+            C(ip link show)) V(linuxnet.ipvlan: VLAN master created by ipvlan_topology), set
+            right after creation, before it is brought up (the kernel ignores an alias in the
+            request that creates a link); if that fails the VLAN is deleted again. The mark lives
+            in the kernel with the device, so every later run, from any controller, can tell; a
+            VLAN made otherwise has no such alias. Changing the alias hands the device over to
+            whoever changed it."
+          - When the master exists it must be exactly that VLAN (kind vlan, that id, that
+            protocol, on that lower device), or the task fails before any change naming the
+            difference; an existing VLAN is used as it is, whoever made it.
+          - O(state=deleted), O(state=replaced) and O(state=overridden) remove a VLAN master the
+            collection created once the plan leaves it without slaves (with O(state=replaced) and
+            O(state=overridden), that of a declared port whose O(config[].links) is empty; with
+            O(state=overridden), also any undeclared one). They never remove a VLAN the collection did
+            not create. O(state=merged) never removes one.
+          - Returned by gathering (and M(linuxnet.ipvlan.ipvlan_info)) for a VLAN master, so
+            gathered state feeds back as config.
+        type: dict
+        suboptions:
+          link:
+            description: The lower device, an Ethernet device in the master's namespace (for QinQ, an 802.1ad VLAN).
+            type: str
+            required: true
+          id:
+            description: The VLAN id, 1 to 4094.
+            type: int
+            required: true
+          protocol:
+            description: The VLAN protocol (tag type 0x8100 or 0x88a8).
+            type: str
+            choices: [802.1q, 802.1ad]
+            default: 802.1q
       links:
         description:
           - The slaves. With O(state=deleted), an empty list means every slave of the master.
@@ -161,13 +204,36 @@ options:
                     (or the device's) set first; the kernel refuses it otherwise.
                 type: str
                 choices: [eui64, none, stable_privacy, random]
+          tap:
+            description:
+              - For an ipvtap (O(config[].links[].kind=ipvtap)), the owner, group and mode of its
+                character device C(/dev/tapN), N being the link's index in its namespace. The
+                kernel makes the node owned by root with mode 0600, so a virtual machine run as
+                another user cannot open it.
+              - Only what is given is managed. It is applied after the link is created or moved to
+                another namespace (a move can change the index, so the path, and the kernel makes
+                the node anew), and whenever the node differs.
+              - Before it is changed, the node is checked to be an ipvtap character device.
+            type: dict
+            suboptions:
+              owner:
+                description: User name or number on the managed node.
+                type: str
+              group:
+                description: Group name or number on the managed node.
+                type: str
+              mode:
+                description:
+                  - Octal mode, for example V('0660') (quote it in YAML; an unquoted 0660 is read as
+                    octal too).
+                type: raw
+              path:
+                description: Ignored; the C(/dev/tapN) that gathering returns (read-only).
+                type: str
           ifindex:
             description: Ignored; returned by gathering and accepted so that gathered state can be fed back.
             type: int
           mac:
-            description: Ignored; see O(config[].links[].ifindex).
-            type: str
-          tap:
             description: Ignored; see O(config[].links[].ifindex).
             type: str
       host_access:
@@ -224,7 +290,8 @@ notes:
     flags are applied to the port, so undeclared slaves of that master change
     with it; RV(commands) says so.
   - C(overridden) and C(deleted) never remove a device that is not an
-    ipvlan/ipvtap link, and never remove a namespace; remove namespaces with
+    ipvlan/ipvtap link, except a VLAN master this collection created (see
+    O(config[].vlan)), and never remove a namespace; remove namespaces with
     M(linuxnet.ipvlan.netns).
   - Slaves in a namespace that has no name under C(/run/netns) (for example a
     container's that was never named) are not seen.
@@ -311,6 +378,34 @@ EXAMPLES = r"""
     state: deleted
     config:
       - master: eth0
+
+- name: An L2 port on VLAN 10 of eth0, creating eth0.10 when it is missing
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth0.10
+        mode: l2
+        vlan: {link: eth0, id: 10}
+        links:
+          - {name: ipvl0, netns: ns0, addresses: [10.10.0.10/24]}
+          - {name: ipvl1, netns: ns1, addresses: [10.10.0.11/24]}
+
+- name: Remove the slaves, and eth0.10 too if this collection created it
+  linuxnet.ipvlan.ipvlan_topology:
+    state: deleted
+    config:
+      - master: eth0.10
+
+- name: An ipvtap that qemu, running as libvirt-qemu, can open
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth1
+        mode: l2
+        links:
+          - name: vm0tap
+            kind: ipvtap
+            tap: {owner: libvirt-qemu, group: kvm, mode: "0660"}
+  register: vm_net
+# then: qemu ... -netdev tap,id=n0,fd=3 3<>/dev/tapN, N from gathering or ipvlan_info
 """
 
 RETURN = r"""
@@ -329,17 +424,32 @@ commands:
   returned: with merged, replaced, overridden and deleted
   type: list
   elements: str
-  sample: ["(host): add netns ns0", "(host): add ipvlan ipvl0 link eth0 mode l2 bridge netns ns0 up",
+  sample: ["(host): add netns ns0", "(host): add vlan eth0.10 link eth0 id 10 protocol 802.1q up",
+           "(host): add ipvlan ipvl0 link eth0.10 mode l2 bridge netns ns0 up",
            "ns0: set link lo up", "ns0: add address 10.0.0.10/24 dev ipvl0",
-           "ns0: add route default via 10.0.0.1 dev ipvl0"]
+           "ns0: add route default via 10.0.0.1 dev ipvl0",
+           "(host): add ipvtap vm0tap link eth1 mode l2 bridge up",
+           "(host): set tap of vm0tap owner libvirt-qemu group kvm mode 0660",
+           "(host): delete vlan eth0.20 (created by linuxnet.ipvlan, no slaves left)"]
 gathered:
   description:
-    - The current ports, in O(config) shape (see M(linuxnet.ipvlan.ipvlan_info)'s
-      C(ports)); a port's host access is its C(host_access) ({name, addresses}),
-      not one of its C(links).
+    - The current ports, in O(config) shape, as M(linuxnet.ipvlan.ipvlan_info) returns them in
+      C(ports): a port's host access is its C(host_access) ({name, addresses}), not one of its
+      C(links); a VLAN master comes with its O(config[].vlan), an ipvtap with its
+      O(config[].links[].tap) (C(path), C(owner), C(group), C(mode)).
   returned: with gathered
   type: list
   elements: dict
+  sample:
+    - master: eth0.10
+      master_netns: null
+      mode: l2
+      flags: bridge
+      vlan: {link: eth0, id: 10, protocol: 802.1q}
+      links:
+        - {name: vm0tap, kind: ipvtap, netns: null, ifindex: 9, up: true, mtu: 1500,
+           mac: "52:54:00:12:34:56", loopback: null, addresses: [], routes: [],
+           tap: {path: /dev/tap9, owner: libvirt-qemu, group: kvm, mode: "0660"}}
 rendered:
   description: The plan for an empty host, one line per operation.
   returned: with rendered

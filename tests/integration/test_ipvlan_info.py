@@ -10,8 +10,11 @@ Tests without `ipvlan` in their marks need only namespaces and veth, and
 also run natively (LAB_MODE=native in a private network namespace).
 """
 
+import grp
 import ipaddress
 import os
+import pwd
+import stat
 import uuid
 
 import pytest
@@ -167,7 +170,7 @@ def oracle(namespaces, masters_of_interest):
             [flags] = [f for f in ("bridge", "private", "vepa") if data.get(f)]
             port = ports.setdefault(master, {"master": master[1], "master_netns": master[0],
                                              "mode": data.get("mode"), "flags": flags,
-                                             "links": []})
+                                             "vlan": None, "links": []})
             assert (port["mode"], port["flags"]) == (data.get("mode"), flags), item["ifname"]
             kind = info["info_kind"]
             port["links"].append({
@@ -176,11 +179,19 @@ def oracle(namespaces, masters_of_interest):
                 "mac": item["address"], "loopback": _loopback(netns),
                 "addresses": _addresses(item["ifname"], netns),
                 "routes": _routes(item["ifname"], netns),
-                "tap": "/dev/tap%d" % item["ifindex"] if kind == "ipvtap" else None,
+                "tap": _tap_node(item["ifindex"]) if kind == "ipvtap" else None,
             })
     for port in ports.values():
         port["links"].sort(key=lambda x: (x["netns"] is not None, x["netns"] or "", x["name"]))
     return ports
+
+
+def _tap_node(ifindex):
+    """An ipvtap's `tap` from its /dev/tapN, read with os.stat."""
+    path = "/dev/tap%d" % ifindex
+    info = os.stat(path)
+    return {"path": path, "owner": pwd.getpwuid(info.st_uid).pw_name,
+            "group": grp.getgrgid(info.st_gid).gr_name, "mode": "%04o" % stat.S_IMODE(info.st_mode)}
 
 
 def comparable(port):
@@ -239,7 +250,8 @@ def test_the_lab_as_built(lab):
     assert hm["links"][0]["loopback"] is None and hm["links"][0]["addresses"] == ["192.0.2.51/24"]
     assert hm["links"][2]["loopback"] is False and hm["links"][2]["up"] is False
     ht = bm["links"][0]
-    assert ht["tap"] == "/dev/tap%d" % ht["ifindex"]
+    assert ht["tap"]["path"] == "/dev/tap%d" % ht["ifindex"]
+    assert (ht["tap"]["owner"], ht["tap"]["mode"]) == ("root", "0600")
     sysfs = "/sys/class/net/%s" % lab["HT"]
     if os.path.isdir(sysfs):  # sysfs shows the namespace it was mounted in
         assert "tap%d" % ht["ifindex"] in os.listdir(sysfs)

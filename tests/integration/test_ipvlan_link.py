@@ -63,7 +63,8 @@ def test_ipvtap_has_its_tap_device(make_veth, make_netns):
     assert result["changed"] is True, result
     assert ipvlan_data(name, netns) == ("ipvtap", "l2", "private")
     ifindex = link_info(name, netns)["ifindex"]
-    assert result["link"]["tap"] == "/dev/tap%d" % ifindex
+    assert result["link"]["tap"] == {"path": "/dev/tap%d" % ifindex, "owner": "root",
+                                     "group": "root", "mode": "0600"}
     assert os.path.exists("/dev/tap%d" % ifindex)
     assert ensure(name=name, parent=master, kind="ipvtap", mode="l2", flags="private",
                   netns=netns)["changed"] is False

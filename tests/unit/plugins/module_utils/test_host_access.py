@@ -11,7 +11,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import upstream
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
 
-from fakes import FakeDriver, FakeSession, link
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
 
 def port(mode="l2", host_access=None, **extra):

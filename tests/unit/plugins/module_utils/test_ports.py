@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import addr_fields, route_fields
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     IpvlanError,
     KernelError,
@@ -177,7 +178,8 @@ def test_ports_are_grouped_by_master_across_namespaces(world):
 
 def test_port_keys_are_the_topology_config_keys(world):
     port = by_master(ports.gather(world))[(None, "eth0")]
-    assert sorted(port) == ["flags", "links", "master", "master_netns", "mode"]
+    assert sorted(port) == ["flags", "links", "master", "master_netns", "mode", "vlan"]
+    assert port["vlan"] is None
     assert port["links"][1] == {
         "name": "ipvl0", "kind": "ipvlan", "netns": "ns0", "ifindex": 2, "up": True,
         "mtu": 1500, "mac": ETH0, "loopback": True,
@@ -206,11 +208,16 @@ def test_loopback_down_or_without_address_is_false(world):
     assert links[1]["loopback"] is False
 
 
-def test_ipvtap_reports_its_tap_device(world):
+def test_ipvtap_reports_its_tap_device(world, monkeypatch):
+    nodes = {4: {"uid": 0, "gid": 0, "mode": 0o660}}
+    monkeypatch.setattr(tap, "read", lambda index, name: nodes.get(index))
     found = by_master(ports.gather(world))
-    tap = found[("ns1", "veth9")]["links"][1]
-    assert (tap["kind"], tap["tap"], tap["mtu"]) == ("ipvtap", "/dev/tap4", 1400)
-    assert found[(None, "eth1")]["links"][0]["tap"] == "/dev/tap8"
+    link = found[("ns1", "veth9")]["links"][1]
+    assert (link["kind"], link["mtu"]) == ("ipvtap", 1400)
+    assert link["tap"] == {"path": "/dev/tap4", "owner": "root", "group": "root", "mode": "0660"}
+    # no node (yet): the path, nothing else
+    assert found[(None, "eth1")]["links"][0]["tap"] == {
+        "path": "/dev/tap8", "owner": None, "group": None, "mode": None}
 
 
 def test_each_namespace_is_read_once(world):
@@ -285,7 +292,7 @@ def test_master_in_an_unnamed_namespace_is_unresolved(world):
     assert [(x["netns"], x["name"], x["master_ifindex"], x["master_link_netnsid"],
              x["mode"], x["flags"]) for x in result["unresolved"]] == [
         (None, "fromns1", 4, 1, "l3", "vepa"), ("ns0", "ipvtap9", 4, None, "l3", "vepa")]
-    assert result["unresolved"][1]["tap"] == "/dev/tap4"
+    assert result["unresolved"][1]["tap"]["path"] == "/dev/tap4"
 
 
 def test_ipvtap_without_netnsid_is_matched_by_index_and_mac(world):
@@ -298,7 +305,7 @@ def test_ipvtap_without_netnsid_is_matched_by_index_and_mac(world):
     world.dumps["ns0"]["links"].append(link("ns0", "other", 4, mac="02:00:00:00:00:66"))
     found = by_master(ports.gather(world))
     assert [x["name"] for x in found[("ns1", "veth9")]["links"]] == ["fromns1", "ipvtap9", "ns1vl"]
-    assert found[("ns1", "veth9")]["links"][1]["tap"] == "/dev/tap6"
+    assert found[("ns1", "veth9")]["links"][1]["tap"]["path"] == "/dev/tap6"
 
 
 def test_ipvtap_with_its_masters_index_has_no_parent_index(world):
