@@ -26,6 +26,7 @@ import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import IpvlanError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op
@@ -190,7 +191,55 @@ class Model(object):
             old = [r for r in self.space(op.netns)["routes"]
                    if route_key(r) == spec_key(a["route"])]
             return [route_op(op.netns, "route_replace", "add", r) for r in old]
+        if op.action == "vlan_add":
+            return [Op(op.netns, "link_del", "delete vlan %s" % a["name"], name=a["name"])]
+        if op.action in ("link_alias", "ipv6_sysctl", "ipv6_addr_gen_mode"):
+            return self._unset_attribute(op)
+        if op.action == "tap_set":
+            return self._untap(driver, op)
         raise NotRestorable("no inverse is known for '%s'" % op.action)
+
+    def _unset_attribute(self, op):
+        """The alias or IPv6 settings of a link as they were before the run
+        (a link this run made needs none: its deletion undoes them)."""
+        a = op.args
+        link = self.link(op.netns, a["name"])
+        if link is None:
+            return []
+        if op.action == "link_alias":
+            old = link.get("alias") or ""
+            return [Op(op.netns, "link_alias", "set link %s alias %s" % (a["name"], old or "''"),
+                       name=a["name"], alias=old)]
+        was = link.get("ipv6")
+        if not was:
+            return []
+        if op.action == "ipv6_addr_gen_mode":
+            if was.get("addr_gen_mode") is None:
+                return []
+            return [Op(op.netns, "ipv6_addr_gen_mode", "set link %s addrgenmode %s"
+                       % (a["name"], was["addr_gen_mode"]), name=a["name"],
+                       mode=was["addr_gen_mode"])]
+        values = {}
+        if "disable_ipv6" in a["values"]:
+            values["disable_ipv6"] = 0 if was.get("enabled") else 1
+        if "accept_ra" in a["values"] and was.get("accept_ra") is not None:
+            values["accept_ra"] = was["accept_ra"]
+        if not values:
+            return []
+        return [Op(op.netns, "ipv6_sysctl", "set sysctl net.ipv6.conf.%s %s"
+                   % (a["name"], ", ".join("%s %d" % kv for kv in sorted(values.items()))),
+                   name=a["name"], values=values)]
+
+    def _untap(self, driver, op):
+        """An ipvtap's /dev/tapN as it is just before tap_set runs."""
+        a = op.args
+        index = driver.session(op.netns).index_of(a["name"], required=False)
+        node = None if index is None else tap.read(index, a["name"])
+        if node is None:
+            return []
+        return [Op(op.netns, "tap_set", "set tap of %s owner %d group %d mode %04o"
+                   % (a["name"], node["uid"], node["gid"], node["mode"]), name=a["name"],
+                   uid=node["uid"], gid=node["gid"], mode=node["mode"])]
 
     def _recreate(self, driver, netns, name, args):
         link = self.link(netns, name)

@@ -6,8 +6,6 @@ import ipaddress
 
 import pytest
 
-pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
-
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import link  # noqa: E402
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb  # noqa: E402
@@ -105,6 +103,29 @@ def test_inverse_of_route_ops():
     assert lines(m.inverse(None, replace)) == ["ns0: replace route default via 10.0.0.254 dev s1"]
     delete = Op("ns0", "route_del", "delete", route=spec("0.0.0.0/0", "10.0.0.254"))
     assert lines(m.inverse(None, delete)) == ["ns0: add route default via 10.0.0.254 dev s1"]
+
+
+def test_inverse_of_alias_and_ipv6_settings_restores_the_old_values():
+    m = model()
+    m.link("ns0", "s1").update(alias=None, ipv6={"enabled": True, "accept_ra": 1,
+                                                  "addr_gen_mode": "eui64"})
+    mark = Op("ns0", "link_alias", "set link s1 alias x", name="s1", alias="x")
+    assert lines(m.inverse(None, mark)) == ["ns0: set link s1 alias ''"]
+    off = Op("ns0", "ipv6_sysctl", "set", name="s1", values={"disable_ipv6": 1, "accept_ra": 0})
+    assert [(op.line(), op.args["values"]) for op in m.inverse(None, off)] == [
+        ("ns0: set sysctl net.ipv6.conf.s1 accept_ra 1, disable_ipv6 0",
+         {"disable_ipv6": 0, "accept_ra": 1})]
+    gen = Op("ns0", "ipv6_addr_gen_mode", "set", name="s1", mode="none")
+    assert lines(m.inverse(None, gen)) == ["ns0: set link s1 addrgenmode eui64"]
+    # a link made by this run: deleting it undoes its settings
+    made = Op("ns0", "ipv6_sysctl", "set", name="new0", values={"disable_ipv6": 1})
+    assert m.inverse(None, made) == []
+
+
+def test_inverse_of_a_vlan_created_deletes_it():
+    add = Op(None, "vlan_add", "add vlan eth0.10", name="eth0.10", link="eth0", id=10,
+             protocol="802.1q")
+    assert lines(model().inverse(None, add)) == ["(host): delete vlan eth0.10"]
 
 
 def test_the_model_follows_applied_ops():
