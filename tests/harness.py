@@ -29,6 +29,34 @@ except ImportError:  # ansible-core < 2.19 (make matrix runs 2.18)
 
 PACKAGE = "ansible_collections.linuxnet.ipvlan.plugins.modules."
 
+# A fault for the modules a test runs (see fault_hook); run_module_process
+# passes it to its child in this environment variable, which only this file
+# reads: the collection's code has the seam transaction.BEFORE_OP, no switch.
+FAULT_ENV = "LINUXNET_IPVLAN_TEST_FAULT"
+
+
+def fault_hook(spec):
+    """transaction.BEFORE_OP for a fault spec: "K" makes the K-th operation
+    of a plan fail as if the kernel had refused it (EIO); "K:COMMAND" runs
+    COMMAND with /bin/sh just before the K-th operation (deletes its master,
+    say), which then meets whatever the kernel says. None for ''."""
+    if not spec:
+        return None
+    import errno
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import KernelError
+    number, _sep, command = spec.partition(":")
+    wanted = int(number)
+
+    def hook(k, op):
+        if k != wanted:
+            return
+        if command:
+            subprocess.call(["/bin/sh", "-c", command])
+            return
+        raise KernelError(op.line(), errno.EIO, "%s failed (EIO): injected by the fault tests"
+                          % op.line())
+    return hook
+
 
 def unique_name(prefix):
     """An interface or namespace name no other test uses (<= 15 bytes)."""
@@ -162,7 +190,7 @@ def run_module_process(name, args=None, check=False, env=None, timeout=600):
     full_env["PYTHONPATH"] = os.pathsep.join(
         [build] + [x for x in full_env.get("PYTHONPATH", "").split(os.pathsep) if x])
     full_env.update(env or {})
-    proc = subprocess.Popen([sys.executable, "-m", PACKAGE + name, path], env=full_env,
+    proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), name, path], env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     proc.args_file = path
     return proc
@@ -187,3 +215,20 @@ def snapshot_diff(before, after):
     old = json.dumps(before, indent=1, sort_keys=True, default=str).splitlines()
     new = json.dumps(after, indent=1, sort_keys=True, default=str).splitlines()
     return "\n".join(line for line in difflib.unified_diff(old, new, lineterm="", n=2))
+
+
+def _run_as_module(name, args_file):
+    """python tests/harness.py MODULE ARGS_FILE: what run_module_process
+    runs; the module as Ansible runs it, with the fault of FAULT_ENV."""
+    import os
+    import runpy
+    import sys
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction
+    transaction.BEFORE_OP = fault_hook(os.environ.get(FAULT_ENV, ""))
+    sys.argv = [name, args_file]
+    runpy.run_module(PACKAGE + name, run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    import sys as _sys
+    _run_as_module(_sys.argv[1], _sys.argv[2])

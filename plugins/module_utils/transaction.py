@@ -12,12 +12,11 @@ PlanFailed says what failed, what had been applied, what was rolled back and
 what could not be restored, and why. With rollback off, a failure leaves
 what ran applied (the behaviour before rollback existed).
 
-Test hook (for the fault tests in tests/integration, not a user option):
-the environment variable LINUXNET_IPVLAN_TEST_FAULT="K" makes the K-th
-operation of the plan fail as if the kernel had refused it (EIO);
-"K:COMMAND" runs COMMAND with /bin/sh just before the K-th operation (for
-example deletes its master), and the operation then meets whatever the
-kernel says. Operations are counted from 1, undo operations not at all.
+Test seam: BEFORE_OP, None outside the tests, is called as BEFORE_OP(k, op)
+before the k-th operation of a plan (counted from 1, undo operations not at
+all). The fault tests set it from their own code (tests/harness.py) to fail
+an operation or change the kernel just before it; nothing a user passes
+(no option, no environment variable) reaches it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,8 +26,6 @@ __metaclass__ = type
 import copy
 import errno
 import ipaddress
-import os
-import subprocess
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb
@@ -43,7 +40,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import (
     run_op,
 )
 
-FAULT_ENV = "LINUXNET_IPVLAN_TEST_FAULT"
+BEFORE_OP = None  # the test seam (see above)
 _GONE = (errno.EADDRNOTAVAIL, errno.ESRCH, errno.ENOENT)
 
 
@@ -53,20 +50,6 @@ class VerifyFailed(IpvlanError):
         super(VerifyFailed, self).__init__(
             "the result differs from what was applied (changed underneath, or adjusted by "
             "the kernel): %s" % "; ".join(differences))
-
-
-def _fault(k, op):
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
-        return
-    number, _sep, command = spec.partition(":")
-    if not number.isdigit() or int(number) != k:
-        return
-    if command:
-        subprocess.call(["/bin/sh", "-c", command])
-        return
-    raise KernelError(op.line(), errno.EIO, "%s failed (EIO): injected by %s=%s"
-                      % (op.line(), FAULT_ENV, spec))
 
 
 def execute(driver, plan, rollback=True, verify=True):
@@ -86,7 +69,8 @@ def execute(driver, plan, rollback=True, verify=True):
             except IpvlanError as exc:  # reading what the inverse needs failed
                 undo = rb.NotRestorable(str(exc))
         try:
-            _fault(k, op)
+            if BEFORE_OP is not None:
+                BEFORE_OP(k, op)
             outcome = run_op(driver, op)
         except IpvlanError as exc:
             _fail(driver, plan, exc, op, done, snapshot, rollback)

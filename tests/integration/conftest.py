@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from harness import ip, unique_name
+from harness import fault_hook, ip, unique_name
 
 IN_LAB = bool(os.environ.get("LAB_MODE"))
 
@@ -88,13 +88,14 @@ def make_veth():
 
 @pytest.fixture
 def fault(monkeypatch):
-    """fault(value) sets the test hook LINUXNET_IPVLAN_TEST_FAULT for the
-    modules run in this test (see plugins/module_utils/transaction.py):
-    "K" fails the K-th operation of a plan, "K:CMD" runs CMD just before."""
+    """fault(value) gives the modules run in-process in this test the fault
+    harness.fault_hook(value) describes: "K" fails the K-th operation of a
+    plan, "K:CMD" runs CMD just before it ('' none)."""
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction
+
     def set_fault(value):
-        monkeypatch.setenv("LINUXNET_IPVLAN_TEST_FAULT", value)
+        monkeypatch.setattr(transaction, "BEFORE_OP", fault_hook(value))
     yield set_fault
-    monkeypatch.delenv("LINUXNET_IPVLAN_TEST_FAULT", raising=False)
 
 
 @pytest.fixture

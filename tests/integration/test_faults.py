@@ -3,8 +3,8 @@ the host as it was, checked with `ip -j` (harness.kernel_snapshot).
 
 Faults are real kernel conditions where one exists (an address already on
 another slave of the master: EADDRINUSE; the master deleted by another
-process; the namespace deleted under its link), else the test hook
-LINUXNET_IPVLAN_TEST_FAULT (plugins/module_utils/transaction.py): "K" fails
+process; the namespace deleted under its link), else a fault the
+tests inject (harness.fault_hook, through transaction.BEFORE_OP): "K" fails
 the K-th operation, "K:CMD" runs CMD just before it."""
 
 import os
@@ -13,11 +13,11 @@ import subprocess
 import pytest
 
 from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
-from harness import settled_snapshot, snapshot_diff, unique_name
+from harness import FAULT_ENV, settled_snapshot, snapshot_diff, unique_name
 
 pytestmark = pytest.mark.ipvlan
 
-FAULT = "LINUXNET_IPVLAN_TEST_FAULT"
+FAULT = FAULT_ENV
 
 
 def converge(config, state="merged", check=False):

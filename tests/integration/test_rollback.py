@@ -4,9 +4,9 @@ host lock, preflight, stale and doubled /run/netns entries. The kernel is
 read with `ip -j` (harness.kernel_snapshot), not the modules' results.
 
 Faults come from real kernel conditions where one exists (IPv6 disabled on
-a device: EACCES), else from the test hook LINUXNET_IPVLAN_TEST_FAULT (see
-plugins/module_utils/transaction.py): "K" fails the K-th operation, "K:CMD"
-runs CMD just before it."""
+a device: EACCES), else from a fault the tests inject (harness.fault_hook, through
+transaction.BEFORE_OP): "K" fails the K-th operation, "K:CMD" runs CMD just
+before it."""
 
 import fcntl
 import os
@@ -16,9 +16,9 @@ import sys
 import pytest
 
 from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
-from harness import settled_snapshot, unique_name
+from harness import FAULT_ENV, settled_snapshot, unique_name
 
-FAULT = "LINUXNET_IPVLAN_TEST_FAULT"
+FAULT = FAULT_ENV
 
 
 @pytest.fixture
