@@ -31,6 +31,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
+import contextlib
 import json
 import os
 import stat
@@ -261,9 +262,12 @@ def main(argv=None, out=None, err=None):
         " (saved as %s: at boot only the declared masters' slaves are the topology's)"
         % saved["state"], ", check mode" if args.check else ""))
     try:
-        # the same host lock as the modules: a boot-time run and a playbook
-        # never interleave (shared in check mode, like a module's)
-        with HostLock(shared=args.check):
+        # A run takes the modules' host lock, so that it and a playbook never
+        # interleave. --check changes nothing and takes none: ipvlan_persist
+        # runs it while its own run holds the lock.
+        with contextlib.ExitStack() as stack:
+            if not args.check:
+                stack.enter_context(HostLock())
             with Driver() as driver:
                 commands, problems, ports = converge(driver, saved, args.check)
     except PlanFailed as exc:

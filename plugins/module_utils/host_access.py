@@ -35,12 +35,13 @@ import ipaddress
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs as la
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import plan as plan_mod
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op
 
-MARK = "linuxnet-ipvlan:host_access"
+MARK = ports.HOST_ACCESS_MARK  # what marks it (gathering reads it: ports)
 
 OPTIONS = dict(
     name=dict(type="str", required=True),
@@ -160,23 +161,6 @@ plan_mod.register_handlers({"link_alias": _link_alias})
 
 
 # ------------------------------------------------------------------- reading
-
-
-def is_host_access(raw_link, master_netns):
-    return raw_link.get("alias") == MARK and raw_link["netns"] == master_netns
-
-
-def fold(port, members):
-    """Report a gathered port's host access: the first slave (by name) in
-    the master's namespace marked with MARK leaves `links` and becomes
-    port['host_access'] = {name, addresses}. `members`: (entry, raw link)
-    pairs, in `links` order."""
-    for entry, raw in members:
-        if is_host_access(raw, port["master_netns"]):
-            port["links"] = [x for x in port["links"] if x is not entry]
-            port["host_access"] = {"name": entry["name"], "addresses": list(entry["addresses"])}
-            return port
-    return port
 
 
 def members(port, links_by_netns):

@@ -18,7 +18,6 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
@@ -289,10 +288,30 @@ def build_ports(dumps, masters, taps=None):
         port = {"master": key[1], "master_netns": key[0],
                 "mode": first.get("mode"), "flags": first.get("flags"),
                 "vlan": vlans[key], "links": [pair[0] for pair in members]}
-        result.append(host_access.fold(port, members))  # its marked slave, if any
+        result.append(fold_host_access(port, members))  # its marked slave, if any
     unresolved.sort(key=lambda item: _netns_key((item["netns"], item["name"])))
     names = sorted(n for n in dumps if n is not None)
     return {"ports": result, "namespaces": names, "unresolved": unresolved}
+
+
+# The interface alias that ipvlan_topology gives a port's host access (the
+# slave in the master's namespace that lets the host reach the others; see
+# host_access.py, which plans it). Gathering reports a slave so marked as the
+# port's `host_access`, so that gathered state feeds back as the declaration.
+HOST_ACCESS_MARK = "linuxnet-ipvlan:host_access"
+
+
+def fold_host_access(port, members):
+    """Report a gathered port's host access: the first slave (by name) in
+    the master's namespace marked with HOST_ACCESS_MARK leaves `links` and
+    becomes port['host_access'] = {name, addresses}. `members`: (entry, raw
+    link) pairs, in `links` order."""
+    for entry, raw in members:
+        if raw.get("alias") == HOST_ACCESS_MARK and raw["netns"] == port["master_netns"]:
+            port["links"] = [x for x in port["links"] if x is not entry]
+            port["host_access"] = {"name": entry["name"], "addresses": list(entry["addresses"])}
+            return port
+    return port
 
 
 def _netns_key(pair):

@@ -52,10 +52,7 @@ def touched_namespaces(plan):
     return out
 
 
-def is_configured_route(route):
-    """ports.is_configured_route, looked up when called: ports imports
-    host_access, which imports routes and so this module."""
-    return ports.is_configured_route(route)
+is_configured_route = ports.is_configured_route
 
 
 def route_key(route):
