@@ -212,8 +212,11 @@ def snapshot_diff(before, after):
     """The lines that differ between two kernel_snapshot() results, for an
     assertion message that says what changed."""
     import difflib
-    old = json.dumps(before, indent=1, sort_keys=True, default=str).splitlines()
-    new = json.dumps(after, indent=1, sort_keys=True, default=str).splitlines()
+
+    def text(snapshot):
+        named = dict((str(key), value) for key, value in snapshot.items())  # None: the host
+        return json.dumps(named, indent=1, sort_keys=True, default=str).splitlines()
+    old, new = text(before), text(after)
     return "\n".join(line for line in difflib.unified_diff(old, new, lineterm="", n=2))
 
 

@@ -16,6 +16,11 @@ What cannot be undone is said, not hidden: a deleted namespace (its devices
 are gone with it), a deleted link whose master cannot be named. Devices the
 kernel removes by itself (a master deleted by someone else takes its slaves)
 show up as undo operations that fail, each with the kernel's reason.
+
+Known gap (lab, 6.1): restoring a port's mode can leave link flags that the
+model does not compare different on a sibling that is down (likely
+IFF_NOARP, which the kernel sets on every slave of an l3/l3s port, while a
+slave created down in l3 lacks it until it comes up); see test_faults.py.
 """
 
 from __future__ import absolute_import, division, print_function
