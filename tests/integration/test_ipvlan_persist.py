@@ -229,7 +229,7 @@ def view(namespaces, host_links):
     """What the topology is in the kernel, without what a recreation renews
     (ifindexes, counters, IPv6 link-local addresses and their routes)."""
     out = {"netns": sorted(set(ip("netns", "list").split()) & set(namespaces))}
-    for netns in [None] + sorted(namespaces):
+    for netns in [None] + out["netns"]:
         links = {}
         for item in ip_json("link", "show", netns=netns):
             if netns is None and item["ifname"] not in host_links:
