@@ -229,7 +229,7 @@ def view(namespaces, host_links):
     """What the topology is in the kernel, without what a recreation renews
     (ifindexes, counters, IPv6 link-local addresses and their routes)."""
     out = {"netns": sorted(set(ip("netns", "list").split()) & set(namespaces))}
-    for netns in [None] + sorted(namespaces):
+    for netns in [None] + out["netns"]:
         links = {}
         for item in ip_json("link", "show", netns=netns):
             if netns is None and item["ifname"] not in host_links:
@@ -339,7 +339,8 @@ def test_saved_topology_comes_back_from_the_unit(make_veth, track_netns):
     assert "config[0].master:" in failed.stderr and "nomaster0" in failed.stderr
     assert "(host): add ipvlan ipvl3 link %s mode l2 bridge netns %s up" % (howto, ns3) \
         in failed.stdout
-    assert view([ns3], set())[ns3]["addrs"] == [("ipvl3", "10.0.0.13", 24, "global")]
+    assert [a for a in view([ns3], set())[ns3]["addrs"] if a[0] == "ipvl3"] == [
+        ("ipvl3", "10.0.0.13", 24, "global")]  # lo has its own
 
     for instance in (broken, name):
         removed = run_module("ipvlan_persist", {"name": instance, "state": "absent"})
