@@ -12,6 +12,7 @@ also run natively (LAB_MODE=native in a private network namespace).
 
 import ipaddress
 import os
+import subprocess
 import uuid
 
 import pytest
@@ -177,10 +178,22 @@ def oracle(namespaces, masters_of_interest):
                 "addresses": _addresses(item["ifname"], netns),
                 "routes": _routes(item["ifname"], netns),
                 "tap": "/dev/tap%d" % item["ifindex"] if kind == "ipvtap" else None,
+                "ipv6": _ipv6(item, netns),
             })
     for port in ports.values():
         port["links"].sort(key=lambda x: (x["netns"] is not None, x["netns"] or "", x["name"]))
     return ports
+
+
+def _ipv6(item, netns):
+    """The device's IPv6 settings: sysctls read in its namespace, the
+    address generation mode as iproute2 decodes it."""
+    def conf(key):
+        cmd = (["ip", "netns", "exec", netns] if netns else []) + [
+            "cat", "/proc/sys/net/ipv6/conf/%s/%s" % (item["ifname"], key)]
+        return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    return {"enabled": conf("disable_ipv6") == 0, "accept_ra": conf("accept_ra"),
+            "addr_gen_mode": item.get("inet6_addr_gen_mode")}
 
 
 def comparable(port):
