@@ -15,6 +15,7 @@ import ipaddress
 import os
 import pwd
 import stat
+import subprocess
 import uuid
 
 import pytest
@@ -180,6 +181,7 @@ def oracle(namespaces, masters_of_interest):
                 "addresses": _addresses(item["ifname"], netns),
                 "routes": _routes(item["ifname"], netns),
                 "tap": _tap_node(item["ifindex"]) if kind == "ipvtap" else None,
+                "ipv6": _ipv6(item, netns),
             })
     for port in ports.values():
         port["links"].sort(key=lambda x: (x["netns"] is not None, x["netns"] or "", x["name"]))
@@ -192,6 +194,17 @@ def _tap_node(ifindex):
     info = os.stat(path)
     return {"path": path, "owner": pwd.getpwuid(info.st_uid).pw_name,
             "group": grp.getgrgid(info.st_gid).gr_name, "mode": "%04o" % stat.S_IMODE(info.st_mode)}
+
+
+def _ipv6(item, netns):
+    """The device's IPv6 settings: sysctls read in its namespace, the
+    address generation mode as iproute2 decodes it."""
+    def conf(key):
+        cmd = (["ip", "netns", "exec", netns] if netns else []) + [
+            "cat", "/proc/sys/net/ipv6/conf/%s/%s" % (item["ifname"], key)]
+        return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+    return {"enabled": conf("disable_ipv6") == 0, "accept_ra": conf("accept_ra"),
+            "addr_gen_mode": item.get("inet6_addr_gen_mode")}
 
 
 def comparable(port):
