@@ -129,9 +129,13 @@ def _holder(rdev):
         target = os.readlink("%s/%d:%d" % (SYS_DEV_CHAR, os.major(rdev), os.minor(rdev)))
     except OSError:
         return None
-    parts = target.rstrip("/").split("/")
-    # .../devices/virtual/net/<name>/tap<N>
-    return parts[-2] if len(parts) >= 3 and parts[-3] == "net" else None
+    # .../devices/virtual/net/<name>/tap<N> (a class directory such as
+    # ipvtap/ may sit between): the component after the last "net"
+    parts = target.rstrip("/").split("/")[:-1]
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == "net":
+            return parts[i + 1]
+    return None
 
 
 def describe(ifindex, current):

@@ -142,6 +142,12 @@ def test_handler_sets_the_node_found_by_index_and_refuses_other_files(tmp_path, 
         tap.apply_set(Driver(5), op)
     assert "ipvtap 'other0' in another namespace" in str(exc.value)
     os.remove(str(sys_dev / "1:3"))
+    os.symlink("../../devices/virtual/net/vm0/ipvtap/tap5", str(sys_dev / "1:3"))
+    assert tap.read(5, "vm0") is not None
+    os.remove(str(sys_dev / "1:3"))
+    os.symlink("../../devices/pci0000:00/0000:00:01.0/tty/tap5", str(sys_dev / "1:3"))
+    assert tap._holder(os.stat(str(node)).st_rdev) is None
+    os.remove(str(sys_dev / "1:3"))
     with pytest.raises(KernelError) as exc:
         tap.apply_set(Driver(6), op)  # no /dev/tap6
     assert "ENOENT" in str(exc.value)
