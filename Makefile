@@ -51,7 +51,7 @@ help:
 	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
-	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (one VM, over SSH)'
+	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 6.1 and 6.12, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
 	@echo 'make bench-native        ipvlan_info and a whole read of N=100,400,2000 namespaces, this kernel, no VM'
@@ -240,12 +240,14 @@ integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
 # Every molecule scenario (molecule/*/molecule.yml) with `molecule test`, in one
-# boot of the kernel lab in SSH mode: molecule runs here as the controller and
-# manages the lab's VM over SSH (tests/molecule-run writes the inventory).
-# Where the lab is native, molecule runs in its namespace against localhost.
+# boot of the kernel lab in SSH mode with two guests, lab1 on Debian's 6.1
+# kernel and lab2 on 6.12 (one holder of the VM lock): molecule runs here as
+# the controller and manages both over SSH (the lab writes their inventory,
+# tests/molecule-run adds their Python). default runs on both, fleet is the
+# two of them as a fleet; so every run covers both kernels.
 molecule: venv collection-path
 	@test -x $(LAB_RUN) || { echo "molecule: $(LAB_RUN) is missing" >&2; exit 2; }
-	$(LAB_RUN) --ssh -- tests/molecule-run
+	$(LAB_RUN) --ssh --kernel 6.1,6.12 -- tests/molecule-run
 
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's
