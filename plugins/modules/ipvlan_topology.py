@@ -434,9 +434,10 @@ commands:
 gathered:
   description:
     - The current ports, in O(config) shape, as M(linuxnet.ipvlan.ipvlan_info) returns them in
-      C(ports): a port's host access is its C(host_access) ({name, addresses}), not one of its
-      C(links); a VLAN master comes with its O(config[].vlan), an ipvtap with its
-      O(config[].links[].tap) (C(path), C(owner), C(group), C(mode)).
+      C(ports).
+    - A port's host access is its C(host_access) ({name, addresses}), not one of its C(links);
+      a VLAN master comes with its O(config[].vlan), an ipvtap with its O(config[].links[].tap)
+      (C(path), C(owner), C(group), C(mode)).
   returned: with gathered
   type: list
   elements: dict
