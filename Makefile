@@ -161,7 +161,7 @@ build: venv
 # requires_ansible to the newest): unit and native integration suites on
 # each, in venvs under $(BUILD)/core-X.Y (tests/matrix/run). .venv's release
 # is the one the other suites, sanity included, run on.
-matrix: venv collection-path
+matrix: venv collection-path lab-debs
 	tests/matrix/run
 
 # ansible-test sanity of each of those releases (minutes each the first

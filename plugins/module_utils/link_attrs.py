@@ -42,6 +42,7 @@ DEVCONF_DISABLE_IPV6 = 26
 ADDR_GEN_MODES = {"eui64": 0, "none": 1, "stable_privacy": 2, "random": 3}
 ADDR_GEN_MODE_NAMES = dict((v, k) for k, v in ADDR_GEN_MODES.items())
 
+
 def _ipv6(disable, accept_ra, gen_mode):
     """The `ipv6` value of a link: None when the device has no IPv6 state
     (no inet6_dev: IPv6 off kernel-wide)."""
@@ -98,9 +99,7 @@ def alias_msg(index, alias):
     return _link_msg(index, [("IFLA_IFALIAS", alias)])
 
 
-
 def addr_gen_mode_msg(index, mode):
     """RTM_NEWLINK setting IFLA_INET6_ADDR_GEN_MODE (a name of ADDR_GEN_MODES)."""
     return _link_msg(index, [("IFLA_AF_SPEC", {"attrs": [
         ("AF_INET6", {"attrs": [("IFLA_INET6_ADDR_GEN_MODE", ADDR_GEN_MODES[mode])]})]})])
-

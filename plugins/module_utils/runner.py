@@ -73,4 +73,3 @@ def run(module, engine, read_only=False):
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)
-

@@ -107,8 +107,8 @@ def test_inverse_of_route_ops():
 
 def test_inverse_of_alias_and_ipv6_settings_restores_the_old_values():
     m = model()
-    m.link("ns0", "s1").update(alias=None, ipv6={"enabled": True, "accept_ra": 1,
-                                                  "addr_gen_mode": "eui64"})
+    settings = {"enabled": True, "accept_ra": 1, "addr_gen_mode": "eui64"}
+    m.link("ns0", "s1").update(alias=None, ipv6=settings)
     mark = Op("ns0", "link_alias", "set link s1 alias x", name="s1", alias="x")
     assert lines(m.inverse(None, mark)) == ["ns0: set link s1 alias ''"]
     off = Op("ns0", "ipv6_sysctl", "set", name="s1", values={"disable_ipv6": 1, "accept_ra": 0})
