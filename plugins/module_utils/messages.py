@@ -23,7 +23,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import socket
-import struct
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
@@ -242,11 +241,11 @@ def route_dump(table=None):
     return msg
 
 
-# A message's fixed fields (struct rtmsg, ifaddrmsg: pyroute2's declaration
-# of them, cls.fields), read without decoding its attributes, so that what
-# nobody asked for is skipped before pyroute2 decodes it.
-NLMSG_HDRLEN = 16
-_FIELDS = {}
+# A message's fixed fields (struct rtmsg, ifaddrmsg), decoded by pyroute2
+# without its attributes, so that what nobody asked for is skipped before
+# pyroute2 decodes the rest: the same class with no attribute map, whose
+# decode() reads nlmsghdr and the fields and stops.
+_FIELDS_ONLY = {}
 
 
 def header(cls, data):
@@ -255,11 +254,12 @@ def header(cls, data):
     dst_len, src_len, tos, table (RT_TABLE_COMPAT for ids above 255), proto,
     scope, type, flags; for ifaddrmsg family, prefixlen, flags, scope,
     index."""
-    layout = _FIELDS.get(cls)
-    if layout is None:
-        layout = _FIELDS[cls] = (tuple(field[0] for field in cls.fields),
-                                 struct.Struct("=" + "".join(field[1] for field in cls.fields)))
-    return dict(zip(layout[0], layout[1].unpack_from(data, NLMSG_HDRLEN)))
+    only = _FIELDS_ONLY.get(cls)
+    if only is None:
+        only = _FIELDS_ONLY[cls] = type(cls.__name__ + "_fields", (cls,), {"nla_map": ()})
+    msg = only(data)
+    msg.decode()
+    return dict((field[0], msg[field[0]]) for field in cls.fields)
 
 
 # ------------------------------------------------------------------ parsing

@@ -1,6 +1,6 @@
 """VLAN masters without a kernel: the RTM_NEWLINK that creates one (encoded
-by pyroute2's stock vlan plugin, decoded back by pyroute2 and by the
-struct parser), the checks before any change, and the plans that create
+by pyroute2's stock vlan plugin, checked on the wire with struct, decoded
+back by pyroute2), the checks before any change, and the plans that create
 and remove only VLANs the collection made."""
 
 import struct
