@@ -20,8 +20,6 @@ import os
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     IpvlanError,
@@ -295,14 +293,13 @@ _HANDLERS = {
     "route_add": _route_add,
     "route_replace": _route_replace,
     "route_del": _route_del,
-    "vlan_add": vlan.apply_add,
-    "tap_set": tap.apply_set,
 }
 
 
 def register_handlers(table):
     """Add handlers for actions planned outside this file ({action: handler},
-    each taking (driver, op)), e.g. by ipv6.py and host_access.py. An action
+    each taking (driver, op)): ipv6.py, host_access.py, vlan.py and tap.py
+    register theirs when imported. An action
     that is already registered keeps its handler."""
     for action, handler in table.items():
         _HANDLERS.setdefault(action, handler)

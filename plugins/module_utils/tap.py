@@ -30,6 +30,7 @@ import os
 import pwd
 import stat
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import plan as plan_mod
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     ValidationError,
     kernel_error,
@@ -183,7 +184,7 @@ def changes(want, current):
 
 
 # ----------------------------------------------------------------- handler
-# plan.py's _HANDLERS runs this for "tap_set" (args name, uid, gid, mode):
+# plan.py runs this (registered below) for "tap_set" (args name, uid, gid, mode):
 # the link's index is looked up when it runs, after a creation or move.
 
 
@@ -229,3 +230,6 @@ def apply_set(driver, op):
             os.chmod(node, a["mode"])
     except OSError as exc:
         raise kernel_error(op.line(), exc.errno or errno.EPERM)
+
+
+plan_mod.register_handlers({"tap_set": apply_set})

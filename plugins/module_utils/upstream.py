@@ -101,8 +101,9 @@ def master_addresses(driver, keys):
             continue
         if link is None:
             continue
-        found[(mns, master)] = [a["address"] for a in session.addresses()
-                                if a["ifindex"] == link["ifindex"]]
+        index = link["ifindex"]
+        found[(mns, master)] = [a["address"] for a in session.addresses(
+            keep=lambda fields, index=index: fields["index"] == index)]
     return found
 
 

@@ -34,6 +34,7 @@ import socket
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs as la
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import plan as plan_mod
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
@@ -172,7 +173,7 @@ def mark(index):
 
 
 # ------------------------------------------------------------- handlers
-# plan.py's _HANDLERS runs this for "vlan_add" (args name, link, id,
+# plan.py runs this (registered below) for "vlan_add" (args name, link, id,
 # protocol); a VLAN is removed with the plain "link_del".
 
 
@@ -198,3 +199,6 @@ def apply_add(driver, op):
         session.request(m.link_del(index), m.RTM_DELLINK, m.REQ_ACK, op.text + " (undo)")
         session.forget_name(a["name"])
         raise
+
+
+plan_mod.register_handlers({"vlan_add": apply_add})
