@@ -107,6 +107,37 @@ class Session(object):
         return self._select(self._dump("link", m.link_dump, m.RTM_GETLINK, "dump links"),
                             ext.ifinfmsg, m.parse_link)
 
+    def links_of_kind(self, kinds):
+        """The links of these kinds (ipvlan, ipvtap, ...), asking the kernel
+        for those only: a link dump filtered by kind, one per kind, so that
+        nothing else is sent or decoded. From the whole dump instead when
+        that was read already.
+
+        The kernel filters only a kind it knows (rtnl_dump_ifinfo: a kind
+        whose rtnl_link_ops are registered) and then marks each answer
+        NLM_F_DUMP_FILTERED. An unmarked answer on a strict-checking socket
+        (Linux >= 4.20, which filters by kind) therefore means that no
+        driver of that kind is loaded, so no link of that kind exists: it is
+        not decoded. On an older kernel it is filtered here."""
+        if "link" in self._dumps:
+            return [x for x in self.links() if x["kind"] in kinds]
+        found = []
+        for kind in kinds:
+            dump = self._dump(("link", kind), lambda k=kind: m.link_dump(k), m.RTM_GETLINK,
+                              "dump %s links" % kind)
+            if dump and not dump_filtered(dump[0][0]) and getattr(self.ipr, "strict", False):
+                continue
+            found.extend(x for x in self._select(dump, ext.ifinfmsg, m.parse_link)
+                         if x["kind"] == kind)
+        return found
+
+    def loopback(self):
+        """The namespace's loopback device (ifindex 1 in every namespace):
+        from the whole link dump when read, else asked for alone."""
+        if "link" in self._dumps:
+            return self.link_by_index(m.LOOPBACK_IFINDEX)
+        return self.fetch_link(index=m.LOOPBACK_IFINDEX)
+
     def addresses(self, keep=None):
         """The addresses (parse_addr dicts); with `keep`, only those whose
         ifaddrmsg fields (family, prefixlen, flags, scope, index) it
@@ -114,24 +145,29 @@ class Session(object):
         return self._select(self._dump("addr", m.addr_dump, m.RTM_GETADDR, "dump addresses"),
                             ext.ifaddrmsg, m.parse_addr, keep)
 
-    def routes(self, table=None, keep=None):
+    def routes(self, table=None, keep=None, unicast=False):
         """The routes (parse_route dicts) of every table, or of `table`
-        only; with `keep`, only those whose rtmsg fields (family, table,
-        proto, scope, type, flags, ...) it accepts. Cache clones are left
-        out.
+        only; with `unicast`, of type unicast only (the kernel then leaves
+        out most of the local table: its local and broadcast routes); with
+        `keep`, only those whose rtmsg fields (family, table, proto, scope,
+        type, flags, ...) it accepts. Cache clones are left out.
 
-        One route dump per namespace: of the table when only that one is
-        ever asked for, else of all (which serves the tables after)."""
-        if ("route", None) in self._dumps or table is None:
-            dump = self._dump(("route", None), m.route_dump, m.RTM_GETROUTE, "dump routes")
-        else:
-            dump = self._dump(("route", table), lambda: m.route_dump(table), m.RTM_GETROUTE,
-                              "dump routes of table %d" % table)
+        One route dump per namespace: of what was asked for when only that
+        is ever asked for, else of all (which serves what is asked after)."""
+        whole = ("route", None, False)
+        key = whole if whole in self._dumps else ("route", table, unicast)
+        if key not in self._dumps:
+            what = "dump routes" + (" of table %d" % table if table is not None else "")
+            self._dump(key, lambda: m.route_dump(table, m.RTN_UNICAST if unicast else None),
+                       m.RTM_GETROUTE, what)
+        dump = self._dumps[key]
 
         def wanted(fields):
             if fields["flags"] & m.RTM_F_CLONED:
                 return False
             if table is not None and fields["table"] not in (table, m.RT_TABLE_COMPAT):
+                return False
+            if unicast and fields["type"] != m.RTN_UNICAST:
                 return False
             return keep is None or keep(fields)
 
@@ -168,14 +204,16 @@ class Session(object):
         """A link was added, renamed, moved or removed: look it up again."""
         self._index.pop(name, None)
 
-    def fetch_link(self, name):
-        """The link called `name` read now (not from the dump), or None."""
+    def fetch_link(self, name=None, index=0):
+        """The link called `name` (or with ifindex `index`) read now, not
+        from the dump; None if there is none."""
         try:
-            reply = self.ipr.nlm_request(m.link_get(name), m.RTM_GETLINK, m.REQ_ACK)
+            reply = self.ipr.nlm_request(m.link_get(name, index), m.RTM_GETLINK, m.REQ_ACK)
         except ext.NetlinkError as exc:
             if exc.code == errno.ENODEV:
                 return None
-            raise kernel_error("%s: read link %s" % (label(self.netns), name), exc.code)
+            raise kernel_error("%s: read link %s" % (label(self.netns), name or index),
+                               exc.code)
         for data in reply:
             link = m.parse_link(m.decode(ext.ifinfmsg, data), self.netns)
             if link["name"] is not None:
@@ -303,6 +341,12 @@ _SEQ_OFFSET = 8
 _ERROR = struct.Struct("=i")
 RCVBUF = 1 << 20
 DUMP_RETRIES = 5
+
+
+def dump_filtered(data):
+    """Whether the kernel marked a dump's answer (the bytes of one message)
+    NLM_F_DUMP_FILTERED: it applied the request's filter."""
+    return bool(_HEADER.unpack_from(data)[2] & m.NLM_F_DUMP_FILTERED)
 
 
 class Socket(object):

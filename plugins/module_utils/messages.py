@@ -33,6 +33,7 @@ NLM_F_ACK = 0x04
 NLM_F_ROOT = 0x100
 NLM_F_MATCH = 0x200
 NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
+NLM_F_DUMP_FILTERED = 0x20  # in a dump's answers: the kernel applied the request's filter
 NLM_F_REPLACE = 0x100
 NLM_F_EXCL = 0x200
 NLM_F_CREATE = 0x400
@@ -47,6 +48,7 @@ RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
 RTM_NEWNSID, RTM_GETNSID = 88, 90
 
 IFF_UP = 0x1
+LOOPBACK_IFINDEX = 1  # every namespace's loopback (drivers/net/loopback.c: BUG_ON otherwise)
 ARPHRD_ETHER = 1
 ARPHRD_LOOPBACK = 772
 RT_TABLE_COMPAT = 252  # rtm_table of a route whose table id is above 255
@@ -129,11 +131,12 @@ def link_del(index):
     return msg
 
 
-def link_get(ifname):
+def link_get(ifname=None, index=0):
+    """RTM_GETLINK of one link, by name or by ifindex."""
     msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
-    msg["index"] = 0
-    msg["attrs"] = [("IFLA_IFNAME", ifname)]
+    msg["index"] = index
+    msg["attrs"] = [("IFLA_IFNAME", ifname)] if ifname is not None else []
     return msg
 
 
@@ -211,13 +214,18 @@ def nsid_get(fd):
     return msg
 
 
-def link_dump():
+def link_dump(kind=None):
     """RTM_GETLINK with NLM_F_DUMP: every link, without the per-family
     (IPv6) and VF statistics, which nothing here reads (a quarter of a
-    veth's message)."""
+    veth's message). With `kind`, the links of that kind only: the kernel
+    filters by IFLA_LINKINFO/IFLA_INFO_KIND and marks its answer
+    NLM_F_DUMP_FILTERED, if it knows the kind (see driver.Session.links_of_kind)."""
     msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
-    msg["attrs"] = [("IFLA_EXT_MASK", RTEXT_FILTER_SKIP_STATS)]
+    attrs = [("IFLA_EXT_MASK", RTEXT_FILTER_SKIP_STATS)]
+    if kind is not None:
+        attrs.append(("IFLA_LINKINFO", {"attrs": [("IFLA_INFO_KIND", kind)]}))
+    msg["attrs"] = attrs
     return msg
 
 
@@ -228,15 +236,18 @@ def addr_dump():
     return msg
 
 
-def route_dump(table=None):
-    """RTM_GETROUTE with NLM_F_DUMP, of every family, of one table when
-    given (on a strict-checking socket the kernel leaves the others out)."""
+def route_dump(table=None, rtype=None):
+    """RTM_GETROUTE with NLM_F_DUMP, of every family, of one table and of
+    one route type (RTN_*) when given (on a strict-checking socket the
+    kernel leaves the others out: ip_valid_fib_dump_req)."""
     msg = ext.rtmsg()
     msg["family"] = socket.AF_UNSPEC
     attrs = []
     if table is not None:
         msg["table"] = table if table < 256 else 0
         attrs.append(("RTA_TABLE", table))
+    if rtype is not None:
+        msg["type"] = rtype
     msg["attrs"] = attrs
     return msg
 

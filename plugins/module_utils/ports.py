@@ -41,7 +41,7 @@ LOOPBACK_V4 = ipaddress.ip_address("127.0.0.1")
 # ------------------------------------------------------------------- reading
 
 
-def gather(driver, namespaces=None, warn=None):
+def gather(driver, namespaces=None, warn=None, whole=False):
     """The ipvlan ports seen from `namespaces`, as plain data.
 
     `namespaces`: names of the namespaces to look in; None or '' in the list
@@ -53,36 +53,53 @@ def gather(driver, namespaces=None, warn=None):
     Returns {"ports": [...], "namespaces": [...], "unresolved": [...]}: see
     build_ports(). Only slaves in the namespaces looked in are reported; their
     masters are named even when they live in a namespace not looked in (that
-    namespace's link list is read too)."""
+    namespace's link list is read too).
+
+    `whole`: the caller reads every link, address and route of each
+    namespace anyway (ipvlan_topology), so what is reported is taken from
+    those dumps instead of dumps filtered by kind and route type."""
     looked_in, candidates = _open(driver, namespaces, warn)
     dumps = {}
     for netns in looked_in:
         session = driver.session(netns)
-        links = session.links()
-        # Addresses and routes are reported for slaves (and the loopback of
-        # their namespace) only, and routes only when configured: nothing
-        # else of them is decoded, nor read in a namespace without slaves.
-        wanted = set(x["ifindex"] for x in links
-                     if x["kind"] in m.IPVLAN_KINDS or x["type"] == m.ARPHRD_LOOPBACK)
-        slaves = any(x["kind"] in m.IPVLAN_KINDS for x in links)
-        dumps[netns] = {
-            "links": links,
-            "addresses": session.addresses(keep=lambda f, w=wanted: f["index"] in w) if slaves else [],
-            "routes": session.routes(keep=is_configured_route) if slaves else [],
-        }
+        if whole:  # served from the whole dumps
+            session.links()
+            session.addresses()
+            session.routes()
+        dumps[netns] = read_namespace(session)
     masters = {}
     taps = {}
     for netns in looked_in:
         for link in dumps[netns]["links"]:
             if link["kind"] in m.IPVLAN_KINDS:
-                found = _master(driver, dumps, link, candidates)
+                found = _master(driver, link, candidates)
                 if found is not None and found[1]["kind"] == "vlan":
                     found = (found[0], dict(found[1], vlan=vlan.describe(
-                        found[1], _links_of(driver, dumps, found[0]))))
+                        found[1], _links_of(driver, found[0]))))
                 masters[(netns, link["ifindex"])] = found
             if link["kind"] == "ipvtap":
                 taps[(netns, link["ifindex"])] = tap.read(link["ifindex"], link["name"])
     return build_ports(dumps, masters, taps)
+
+
+def read_namespace(session, kinds=m.IPVLAN_KINDS):
+    """What gathering reports of one namespace: {"links", "addresses",
+    "routes"} for build_ports(). Only the slaves (links of `kinds`) are asked
+    for, by dumps the kernel filters by kind, and the loopback where there
+    are slaves: nothing else of a namespace is reported. Addresses are
+    decoded for those devices only, routes only when configured (and only
+    unicast ones are asked for), and neither is read in a namespace without
+    slaves. (`kinds` is for the
+    native benchmark, which has veth stand in for ipvlan.)"""
+    slaves = session.links_of_kind(kinds)
+    if not slaves:
+        return {"links": [], "addresses": [], "routes": []}
+    loopback = session.loopback()
+    links = slaves + ([loopback] if loopback is not None else [])
+    wanted = set(x["ifindex"] for x in links)
+    return {"links": links,
+            "addresses": session.addresses(keep=lambda f: f["index"] in wanted),
+            "routes": session.routes(keep=is_configured_route, unicast=True)}
 
 
 def scan_namespaces(driver, names=None, warn=None):
@@ -158,10 +175,10 @@ def master_of(driver, link, candidates=None):
     named namespace, each once)."""
     if candidates is None:
         candidates = scan_namespaces(driver)
-    return _master(driver, {}, link, candidates)
+    return _master(driver, link, candidates)
 
 
-def _master(driver, dumps, link, candidates):
+def _master(driver, link, candidates):
     """(master_netns, master link) of an ipvlan/ipvtap slave, or None when
     the master cannot be named (see below) or is gone."""
     index = link.get("parent_index")
@@ -170,9 +187,9 @@ def _master(driver, dumps, link, candidates):
         if not where:
             return None
         netns = where[0]
-        master = _by_index(_links_of(driver, dumps, netns), index)
+        master = _by_index(_links_of(driver, netns), index)
         return None if master is None else (netns, master)
-    return _master_by_mac(driver, dumps, link, candidates)
+    return _master_by_mac(driver, link, candidates)
 
 
 def _netns_of_nsid(driver, link, candidates):
@@ -192,7 +209,7 @@ def _netns_of_nsid(driver, link, candidates):
     return ()
 
 
-def _master_by_mac(driver, dumps, link, candidates):
+def _master_by_mac(driver, link, candidates):
     """A slave dumped without IFLA_LINK_NETNSID.
 
     For ipvlan that means the master is in the slave's own namespace. ipvtap
@@ -204,7 +221,7 @@ def _master_by_mac(driver, dumps, link, candidates):
     the slave's own namespace if it is there, else the only such device
     among the other namespaces (ambiguity leaves it unresolved)."""
     index, netns = link.get("parent_index") or link["ifindex"], link["netns"]
-    own = _master_candidate(_links_of(driver, dumps, netns), index, link)
+    own = _master_candidate(_links_of(driver, netns), index, link)
     if own is not None:
         return netns, own
     found = []
@@ -212,7 +229,7 @@ def _master_by_mac(driver, dumps, link, candidates):
         if candidate == netns:
             continue
         try:
-            master = _master_candidate(_links_of(driver, dumps, candidate), index, link)
+            master = _master_candidate(_links_of(driver, candidate), index, link)
         except IpvlanError:
             continue
         if master is not None:
@@ -227,11 +244,9 @@ def _master_candidate(links, index, slave):
     return device if device.get("mac") == slave.get("mac") else None
 
 
-def _links_of(driver, dumps, netns):
-    """A namespace's links: from what was dumped, else read now (once: the
-    session keeps the dump)."""
-    if netns in dumps:
-        return dumps[netns]["links"]
+def _links_of(driver, netns):
+    """Every link of a namespace (where a master is looked for), read once
+    per run: the session keeps the dump."""
     return driver.session(netns).links()
 
 
@@ -250,7 +265,7 @@ def build_ports(dumps, masters, taps=None):
 
     `dumps`: {netns: {"links": [...], "addresses": [...], "routes": [...]}}
     as messages.parse_* give them, for each namespace looked in (None: the
-    host). `masters`: {(netns, ifindex) of a slave: (master_netns, master
+    host); `links` needs only the slaves and the loopback. `masters`: {(netns, ifindex) of a slave: (master_netns, master
     link dict, with "vlan" as vlan.describe gives it for a VLAN master) or
     None when unresolved}. `taps`: {(netns, ifindex) of an ipvtap: its
     node as tap.read gives it}.

@@ -183,7 +183,7 @@ def _ns(netns):
 def read(driver):
     """The current state: gathered ports plus the per-namespace dumps the
     plan needs. Every namespace is read once."""
-    gathered = ports.gather(driver)
+    gathered = ports.gather(driver, whole=True)
     have = {"namespaces": set(gathered["namespaces"]), "links": {}, "addresses": {},
             "routes": {}, "lo": {}, "lo_up": {}, "members": {}, "mode": {},
             "taps": {}, "gathered": gathered}

@@ -50,13 +50,20 @@ class FakeSession(object):
         """As driver.Session.addresses: `keep` sees the ifaddrmsg fields."""
         return [a for a in self._addresses if keep is None or keep(addr_fields(a))]
 
-    def routes(self, table=None, keep=None):
+    def routes(self, table=None, keep=None, unicast=False):
         """As driver.Session.routes: `keep` sees the rtmsg fields."""
         return [r for r in self._routes if (table is None or r["table"] == table)
+                and (not unicast or r.get("type", 1) == 1)
                 and (keep is None or keep(route_fields(r)))]
 
     def link(self, name):
         return next((x for x in self._links if x["name"] == name), None)
+
+    def links_of_kind(self, kinds):
+        return [x for x in self._links if x["kind"] in kinds]
+
+    def loopback(self):
+        return next((x for x in self._links if x.get("type") == 772), None)
 
     def link_by_index(self, index):
         return next((x for x in self._links if x["ifindex"] == index), None)
