@@ -23,14 +23,19 @@ NAME := $(shell sed -n 's/^name: *//p' galaxy.yml)
 COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
 VENV_STAMP := $(VENV)/.requirements-dev.stamp
 
-# The suites `make test` runs, in order; each is a target of this Makefile.
-SUITES := unit sanity lint changelog docs build matrix integration-native pyroute2-matrix integration molecule bench-smoke
+# The suites `make test` runs; each is a target of this Makefile. The lab's
+# (LAB_SUITES: a TCG VM, which keeps one core busy and leaves the other
+# idle most of the time) run in one lane, in this order, while the others
+# run in a second lane beside them (tests/run-suites --lanes); the summary
+# lists them in SUITES order.
+LAB_SUITES := integration bench-smoke molecule
+SUITES := unit sanity lint changelog docs build matrix integration-native pyroute2-matrix $(LAB_SUITES)
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path test unit sanity lint changelog docs build matrix matrix-sanity \
+.PHONY: help demo venv collection-path lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
 	integration integration-native pyroute2-matrix lab-debs molecule bench bench-native \
 	bench-smoke clean distclean
 
@@ -39,6 +44,7 @@ help:
 	@echo 'make demo                the HOWTO topology via the topology role, in the kernel lab'
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
+	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
 	@echo 'make lint                ansible-lint on roles/, molecule/, docs/examples/'
@@ -57,8 +63,16 @@ help:
 	@echo 'make bench-native        ipvlan_info and a whole read of N=100,400,2000 namespaces, this kernel, no VM'
 	@echo 'make clean / distclean   remove $(BUILD) and test output / also $(VENV)'
 
-test: venv
-	@MAKE='$(MAKE)' tests/run-suites $(SUITES)
+# Everything the suites install is installed first, one thing at a time
+# (no apt run may overlap another, or the role install test's overlay of
+# /usr and /var): .venv, Debian's pyroute2 .debs, and the lab's packages
+# and kernels (tests/lab/run --prepare).
+test: venv collection-path lab-debs lab-prepare
+	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
+
+lab-prepare:
+	@test -x $(LAB_RUN) || { echo "lab-prepare: $(LAB_RUN) is missing" >&2; exit 2; }
+	$(LAB_RUN) --prepare --ssh --kernel 6.1,6.12
 
 # --- set-up -------------------------------------------------------------------
 
