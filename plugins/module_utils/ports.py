@@ -118,9 +118,11 @@ def scan_namespaces(driver, names=None, warn=None):
     if host is not None:
         seen[host] = None
     out = [None]
+    listed = set(out)  # `name in out` would make this quadratic in namespaces
     for name in names:
-        if name is None or name in out:
+        if name in listed:
             continue
+        listed.add(name)
         ident = nsfs.identity(name)
         if ident is not None and ident in seen:
             if warn is not None:
