@@ -11,6 +11,9 @@ from a clean kernel and checked afterwards:
                   then a no-op re-run
   task            tests/bench/task.yml: the same without the role, the
                   ipvlan_topology task alone
+  ping            tests/bench/ping.yml: one ansible.builtin.ping task, run as
+                  the playbooks above are (Ansible's fixed cost, the floor
+                  a no-op run of the role is compared with)
   objects         tests/bench/objects.yml with ansible-playbook: one task per
                   kind of object, the single-object modules in loops
   module          ipvlan_topology in-process (tests/bench/module_run.py),
@@ -308,6 +311,14 @@ class Bench(object):
         """Method 2 without the role: the ipvlan_topology task alone."""
         return self._converge_twice("task.yml", "task")
 
+    def ping(self):
+        """The floor: a one-task ansible.builtin.ping playbook."""
+        result = self.playbook("ping.yml", "ping")
+        if result["rc"] != 0 or result["changed_tasks"] != 0:
+            raise SystemExit("bench: the ping playbook failed (exit %d, changed=%s), see %s"
+                             % (result["rc"], result["changed_tasks"], self.logfile))
+        return result
+
     def objects(self):
         waited = self.fresh()
         result = self.playbook("objects.yml", "objects")
@@ -400,8 +411,8 @@ class Bench(object):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, required=True)
-    parser.add_argument("--methods", default="shell,role,task,module,profile",
-                        help="comma-separated: shell, role, task, objects "
+    parser.add_argument("--methods", default="shell,role,task,ping,module,profile",
+                        help="comma-separated: shell, role, task, ping, objects "
                              "(ansible-playbook), module, profile, objects_inproc "
                              "(in-process)")
     opts = parser.parse_args()
