@@ -22,8 +22,8 @@ IPRSocket, made inside setns() but first used outside, read the caller's
 namespace.
 
 Reading asks the kernel for less and decodes only what is asked for: the
-socket sets NETLINK_GET_STRICT_CHK, so a route dump of one table is
-filtered by the kernel; a dump is kept as its messages' bytes, and a
+socket sets NETLINK_GET_STRICT_CHK, so the kernel applies a dump's filters
+(links of one kind, routes of one table or type); a dump is kept as its messages' bytes, and a
 message is decoded (once) when a caller wants it, chosen first by its
 fixed fields (messages.header) where the caller needs only some.
 

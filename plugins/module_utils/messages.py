@@ -11,8 +11,9 @@ into the plain data the engine works on.
 
 Decoding is most of what reading a namespace costs (docs/performance.md),
 so the dump requests ask the kernel for less (link dumps without IPv6
-and VF statistics; route dumps of one table when that is all that is
-needed, a filter that needs NETLINK_GET_STRICT_CHK, which the driver sets), parse_* read the attributes they need in one pass over the message,
+and VF statistics, and of one kind when that is all that is needed; route
+dumps of one table or one type: filters that need NETLINK_GET_STRICT_CHK,
+which the driver sets), parse_* read the attributes they need in one pass over the message,
 and route_header() lets the driver skip a route by its rtmsg fields
 (table, type, protocol, flags) before pyroute2 decodes its attributes. The
 same messages encode and decode alike on pyroute2 0.7 and 0.9.

@@ -26,6 +26,10 @@ description:
     The keys C(ifindex), C(mac) and C(tap.path) of a link are read-only extras.
   - Read-only; never changes anything and never creates a namespace. Talks
     netlink through pyroute2; never runs C(ip).
+  - Asks each namespace for its ipvlan and ipvtap links only (link dumps the
+    kernel filters by kind; where the kernel has no ipvlan driver there can be
+    none, and nothing is decoded), and reads addresses and routes only where
+    there are slaves. A master's namespace has its whole link list read.
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
