@@ -189,7 +189,7 @@ def table(rows, transports):
         else:
             cells += ["-", "-"]
         cells += ["%.3f s" % row["read_s"],
-                 "%.2f" % ((row["read_s"] / row["n"]) / (first["read_s"] / first["n"]))]
+                  "%.2f" % ((row["read_s"] / row["n"]) / (first["read_s"] / first["n"]))]
         if transports:
             cells.append("%.3f s" % row["ipr_s"] if "ipr_s" in row else "-")
         cells.append("%.0f MB" % row["peak_mb"])
