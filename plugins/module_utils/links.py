@@ -21,7 +21,6 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     ConflictError,
-    IpvlanError,
     NamespaceNotFound,
     ValidationError,
 )
@@ -50,38 +49,8 @@ REQUIRED_IF = [("state", "present", ["parent"])]
 # ------------------------------------------------------------------- reading
 
 
-def parent_of(driver, link):
-    """(netns, ifindex) of an ipvlan link's master, or None if it cannot be
-    named: ports.master_of() is the one resolver (an ambiguous master is
-    not guessed)."""
-    found = ports.master_of(driver, link)
-    return None if found is None else (found[0], found[1]["ifindex"])
-
-
-def port_members(driver, master_netns, master_index, first=None):
-    """Every ipvlan/ipvtap slave of a master, in every namespace (each
-    namespace once, however many /run/netns names it has).
-
-    The master's namespace is read first; `first` lists namespaces likely to
-    hold slaves (read next)."""
-    everywhere = ports.scan_namespaces(driver)
-    order = [master_netns] + list(first or []) + everywhere
-    seen = set()
-    members = []
-    for netns in order:
-        if netns in seen:
-            continue
-        seen.add(netns)
-        try:
-            found = driver.session(netns).links()
-        except IpvlanError:  # vanished meanwhile
-            continue
-        for link in found:
-            if link["kind"] not in m.IPVLAN_KINDS:
-                continue
-            if parent_of(driver, link) == (master_netns, master_index):
-                members.append(link)
-    return members
+parent_of = ports.parent_of  # the one master resolver, as (netns, ifindex)
+port_members = ports.port_members  # the one list of a port's slaves
 
 
 def describe(link, master=None, master_netns=None, node=None):

@@ -180,6 +180,39 @@ def master_of(driver, link, candidates=None):
     return _master(driver, link, candidates)
 
 
+def parent_of(driver, link):
+    """(netns, ifindex) of an ipvlan link's master, or None if it cannot be
+    named (master_of(): an ambiguous master is not guessed)."""
+    found = master_of(driver, link)
+    return None if found is None else (found[0], found[1]["ifindex"])
+
+
+def port_members(driver, master_netns, master_index, first=None):
+    """Every ipvlan/ipvtap slave of a master, in every namespace (each
+    namespace once, however many /run/netns names it has).
+
+    The master's namespace is read first; `first` lists namespaces likely to
+    hold slaves (read next)."""
+    everywhere = scan_namespaces(driver)
+    order = [master_netns] + list(first or []) + everywhere
+    seen = set()
+    members = []
+    for netns in order:
+        if netns in seen:
+            continue
+        seen.add(netns)
+        try:
+            found = driver.session(netns).links()
+        except IpvlanError:  # vanished meanwhile
+            continue
+        for link in found:
+            if link["kind"] not in m.IPVLAN_KINDS:
+                continue
+            if parent_of(driver, link) == (master_netns, master_index):
+                members.append(link)
+    return members
+
+
 def _master(driver, link, candidates):
     """(master_netns, master link) of an ipvlan/ipvtap slave, or None when
     the master cannot be named (see below) or is gone."""
