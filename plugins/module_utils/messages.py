@@ -49,6 +49,7 @@ RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
 RTM_NEWNSID, RTM_GETNSID = 88, 90
 
 IFF_UP = 0x1
+IFF_NOARP = 0x80
 LOOPBACK_IFINDEX = 1  # every namespace's loopback (drivers/net/loopback.c: BUG_ON otherwise)
 ARPHRD_ETHER = 1
 ARPHRD_LOOPBACK = 772
@@ -104,13 +105,14 @@ def _linkinfo(kind, mode, flags):
 
 
 def link_set(index, kind=None, mode=None, flags=None, mtu=None, up=None, ifname=None,
-             netns_fd=None):
-    """RTM_NEWLINK changing an existing link. Only what is given is sent."""
+             netns_fd=None, noarp=None):
+    """RTM_NEWLINK changing an existing link. Only what is given is sent;
+    `noarp` sets or clears IFF_NOARP ('ip link set DEV arp off|on')."""
     msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = index
-    msg["flags"] = IFF_UP if up else 0
-    msg["change"] = IFF_UP if up is not None else 0
+    msg["flags"] = (IFF_UP if up else 0) | (IFF_NOARP if noarp else 0)
+    msg["change"] = (IFF_UP if up is not None else 0) | (IFF_NOARP if noarp is not None else 0)
     attrs = []
     if ifname is not None:
         attrs.append(("IFLA_IFNAME", ifname))
@@ -315,6 +317,7 @@ def parse_link(msg, netns):
         "kind": kind,
         "type": msg["ifi_type"],
         "up": bool(msg["flags"] & IFF_UP),
+        "noarp": bool(msg["flags"] & IFF_NOARP),
         "mtu": a.get("IFLA_MTU"),
         "mac": a.get("IFLA_ADDRESS"),
         "master_index": a.get("IFLA_MASTER"),

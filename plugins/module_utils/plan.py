@@ -191,7 +191,7 @@ def _link_set(driver, op):
     index = session.index_of(a["name"])
     to_netns = a.get("to_netns", op.netns)
     msg = m.link_set(index, kind=a.get("kind"), mode=a.get("mode"), flags=a.get("flags"),
-                     mtu=a.get("mtu"), up=a.get("up"),
+                     mtu=a.get("mtu"), up=a.get("up"), noarp=a.get("noarp"),
                      netns_fd=driver.fd(to_netns) if to_netns != op.netns else None)
     session.request(msg, m.RTM_NEWLINK, m.REQ_ACK, op.text, _LINK_HINTS)
     session.forget_name(a["name"])

@@ -89,7 +89,7 @@ def test_links_decode_to_plain_data():
     assert ipvl == {"netns": "ns1", "name": "ipvl0", "ifindex": 7, "kind": "ipvlan", "type": 1,
                     "up": True, "mtu": 1500, "mac": "52:54:00:12:34:56", "master_index": None,
                     "parent_index": 2, "parent_nsid": 0, "mode": "l2", "flags": "vepa",
-                    "alias": None, "ipv6": None}
+                    "alias": None, "ipv6": None, "noarp": False}
     assert (tap["kind"], tap["mode"], tap["flags"]) == ("ipvtap", "l3s", "private")
     # IFLA_LINK left out: it equals the slave's own index
     assert (tap["parent_index"], tap["parent_nsid"]) == (7, 3)
@@ -97,6 +97,13 @@ def test_links_decode_to_plain_data():
     assert (port["kind"], port["master_index"], port["mtu"]) == ("veth", 9, 9000)
     assert "mode" not in port
     assert (lo["kind"], lo["mac"], lo["mtu"]) == (None, None, 65536)
+
+
+def test_a_links_noarp_flag_is_decoded():
+    # IFF_NOARP (0x80) beside IFF_UP: what the kernel sets on the slaves of an l3 port
+    down, up = [m.parse_link(m.decode(ext.ifinfmsg, link_msg(LINKS[0], flags=flags)), None)
+                for flags in (0x80, 0x81)]
+    assert (down["up"], down["noarp"], up["up"], up["noarp"]) == (False, True, True, True)
 
 
 ADDRS = [
@@ -215,6 +222,8 @@ def test_link_new_on_the_wire(kind, mode, flags, extra):
     ({"up": True}, 1, 1, []), ({"up": False}, 0, 1, []), ({"mtu": 1400}, 0, 0, [4]),
     ({"ifname": "final0", "up": True}, 1, 1, [3]), ({"netns_fd": 9}, 0, 0, [28]),
     ({"kind": "ipvtap", "mode": "l3s", "flags": "private"}, 0, 0, [18]),
+    ({"noarp": True}, 0x80, 0x80, []), ({"noarp": False}, 0, 0x80, []),
+    ({"noarp": False, "up": True}, 1, 0x81, []),
 ])
 def test_link_set_sends_only_what_is_given(kwargs, flags, change, types):
     fixed, attrs = wire(m.link_set(7, **kwargs), 16)
