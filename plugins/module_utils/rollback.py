@@ -17,10 +17,16 @@ are gone with it), a deleted link whose master cannot be named. Devices the
 kernel removes by itself (a master deleted by someone else takes its slaves)
 show up as undo operations that fail, each with the kernel's reason.
 
-Known gap (lab, 6.1): restoring a port's mode can leave link flags that the
-model does not compare different on a sibling that is down (likely
-IFF_NOARP, which the kernel sets on every slave of an l3/l3s port, while a
-slave created down in l3 lacks it until it comes up); see test_faults.py.
+A slave's IFF_NOARP ('ip link' shows NOARP) is the kernel's to set, from
+the port's mode, at two moments only (drivers/net/ipvlan/ipvlan_main.c):
+ipvlan_set_port_mode() sets it on every slave of the port when the mode
+becomes l3/l3s and clears it when it becomes l2, and ipvlan_open() does the
+same for one slave coming up. A slave created down gets neither (its
+creation changes the mode before the slave joins the port's list), so a
+down slave of an l3 port lacks NOARP until it first comes up. Undoing a
+mode change or an up/down therefore sets NOARP from the old mode, which need
+not be what the slave had: each such inverse sets it back as it was read
+(arp_restore()), and compare() checks it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,6 +43,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import Ipvl
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op
 
 LOOPBACK_V4 = ipaddress.ip_interface("127.0.0.1/8")
+L3_MODES = ("l3", "l3s")  # the modes in which the kernel sets IFF_NOARP on slaves
 
 
 class NotRestorable(IpvlanError):
@@ -170,7 +177,7 @@ class Model(object):
         if op.action == "link_del":
             return self._recreate(driver, op.netns, a["name"], a)
         if op.action == "link_set":
-            return self._unset(op)
+            return self._unset(driver, op)
         if op.action in ("addr_add", "addr_replace"):
             if a["address"] in self.space(op.netns)["addresses"].get(a["dev"], []):
                 return []
@@ -269,9 +276,13 @@ class Model(object):
                   kind=link["kind"], parent=master[1], parent_netns=master[0], target_netns=netns,
                   mode=link["mode"], flags=link["flags"], mtu=link.get("mtu"),
                   up=bool(link.get("up")))]
+        # a slave created down gets no NOARP from the kernel, one created up
+        # gets it from the mode (ipvlan_open)
+        ops.extend(self.arp_restore(driver, netns, link, kernel_sets=bool(link.get("up")) and
+                                    link["mode"] in L3_MODES))
         return ops + self._l3_of(netns, name)
 
-    def _unset(self, op):
+    def _unset(self, driver, op):
         a = op.args
         link = self.link(op.netns, a["name"])
         if link is None:
@@ -283,6 +294,7 @@ class Model(object):
             if link.get("up"):
                 ops.append(Op(op.netns, "link_set", "set link %s up" % a["name"], name=a["name"],
                               up=True))
+                ops.extend(self.arp_restore(driver, op.netns, link))
             return ops + self._l3_of(op.netns, a["name"])
         changes, words = {}, []
         old_port = (link.get("mode"), link.get("flags"))
@@ -299,12 +311,46 @@ class Model(object):
             return []
         ops = [Op(op.netns, "link_set", "set link %s %s" % (a["name"], " ".join(words)),
                   name=a["name"], **changes)]
+        port = a.get("mode") is not None and a["mode"] != link.get("mode")
+        if port or "up" in changes:
+            ops.extend(self.arp_restore(driver, op.netns, link, port=port))
         if link.get("type") == m.ARPHRD_LOOPBACK and changes.get("up") is False:
             # lo coming up got 127.0.0.1/8 from the kernel; going down keeps it
             have = self.space(op.netns)["addresses"].get(a["name"], [])
             if LOOPBACK_V4 not in have:
                 ops.append(Op(op.netns, "addr_del", "delete address 127.0.0.1/8 dev lo",
                               dev="lo", address=LOOPBACK_V4, missing_ok=True))
+        return ops
+
+    def arp_restore(self, driver, netns, link, port=False, kernel_sets=None):
+        """Ops that give IFF_NOARP back as it was read, after an inverse
+        that brings `link` (in `netns`) back to its mode, or up or down:
+        the kernel then sets it from the mode (or to `kernel_sets`), on
+        `link` alone, or, with `port` (the mode of the port changes), on
+        every slave of the port, in every namespace (see the module's
+        docstring). Nothing for a link that is not an ipvlan/ipvtap slave."""
+        if link.get("kind") not in m.IPVLAN_KINDS:
+            return []
+        if kernel_sets is None:
+            kernel_sets = link.get("mode") in L3_MODES
+        members = [dict(link, netns=netns)]
+        if port:
+            live = driver.session(netns).link(link["name"])
+            found = None if live is None else ports.parent_of(driver, dict(live, netns=netns))
+            members = [] if found is None else ports.port_members(driver, found[0], found[1])
+        ops = []
+        for member in members:
+            where = member["netns"]
+            if where in self.spaces:  # read before the run; not there: made by it
+                member = self.link(where, member["name"])
+                if member is None:
+                    continue
+            was = member.get("noarp")
+            if was is None or was == kernel_sets:
+                continue
+            ops.append(Op(where, "link_set", "set link %s arp %s (NOARP as before the run)"
+                          % (member["name"], "off" if was else "on"), name=member["name"],
+                          noarp=was))
         return ops
 
     def _l3_of(self, netns, dev, skip=None):
@@ -398,7 +444,7 @@ def compare(before, after, namespaces):
     return out
 
 
-LINK_KEYS = ("kind", "mode", "flags", "mtu", "up")
+LINK_KEYS = ("kind", "mode", "flags", "mtu", "up", "noarp")
 
 
 def _compare_space(where, was, now):

@@ -6,7 +6,11 @@ import ipaddress
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import link  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import (  # noqa: E402
+    FakeDriver,
+    FakeSession,
+    link,
+)
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction  # noqa: E402
@@ -23,6 +27,7 @@ def route(dst, gateway=None, oif=3, src=None, proto=3, metric=0):
 
 def model():
     slave = link("s1", "ns0", ifindex=3, kind="ipvlan", mode="l2", flags="bridge", mtu=1500)
+    slave["noarp"] = False
     space = rb.space_of([link("lo", "ns0", ifindex=1, type_=772), slave],
                         [{"ifindex": 3, "address": "10.0.0.1/24"},
                          {"ifindex": 3, "address": "fe80::1/64"}],
@@ -65,10 +70,69 @@ def test_inverse_of_a_move_moves_back_brings_up_and_restores_l3():
     assert "ns0: add address 10.0.0.1/24 dev s1" in lines(ops)
 
 
+HOST_ID = 0  # the host's nsid as the slaves' namespaces see it
+
+
+def port_world(fx0_noarp=False, s1=None):
+    """The host's eth0 (index 2) is the master of fx0 (host, l3, down) and
+    s1 (ns0, l3, up: the kernel gave it NOARP when it came up)."""
+    fx0 = link("fx0", None, ifindex=4, kind="ipvlan", mode="l3", flags="bridge",
+               parent_index=2, up=False)
+    fx0["noarp"] = fx0_noarp
+    if s1 is None:
+        s1 = link("s1", "ns0", ifindex=3, kind="ipvlan", mode="l3", flags="bridge",
+                  parent_index=2, parent_nsid=HOST_ID)
+        s1["noarp"] = True
+    host = FakeSession(None, [link("lo", ifindex=1, type_=772), link("eth0", ifindex=2), fx0])
+    ns0 = FakeSession("ns0", [link("lo", "ns0", ifindex=1, type_=772), s1],
+                      nsids={None: HOST_ID})
+    return FakeDriver([host, ns0])
+
+
 def test_inverse_of_a_change_in_place_sets_the_old_values():
     op = Op("ns0", "link_set", "set", name="s1", kind="ipvlan", mode="l3", flags="vepa",
             mtu=1400, up=False)
-    assert lines(model().inverse(None, op)) == ["ns0: set link s1 mode l2 bridge mtu 1500 up"]
+    assert lines(model().inverse(port_world(), op)) == [
+        "ns0: set link s1 mode l2 bridge mtu 1500 up"]
+
+
+@pytest.mark.parametrize("noarp,restored", [(False, ["(host): set link fx0 arp on (NOARP as "
+                                                     "before the run)"]), (True, [])])
+def test_undoing_a_port_mode_change_gives_each_slave_its_noarp_back(noarp, restored):
+    # ipvlan_set_port_mode() sets IFF_NOARP on every slave of a port going
+    # l3; fx0, created down, never had it (lab, 6.1): put it back as read,
+    # in whichever namespace the slave is, touched by the plan or not
+    driver = port_world(fx0_noarp=noarp)
+    op = Op("ns0", "link_set", "set port", name="s1", kind="ipvlan", mode="l2", flags="bridge")
+    ops = rb.Model.read(driver, [op]).inverse(driver, op)
+    assert lines(ops) == ["ns0: set link s1 mode l3 bridge"] + restored
+    assert [x.args["noarp"] for x in ops[1:]] == [False] * len(restored)
+
+
+def test_undoing_a_flags_only_change_leaves_noarp_alone():
+    driver = port_world()  # the kernel changes NOARP with the mode, not with the flags
+    op = Op("ns0", "link_set", "set port", name="s1", kind="ipvlan", mode="l3", flags="vepa")
+    assert lines(rb.Model.read(driver, [op]).inverse(driver, op)) == [
+        "ns0: set link s1 mode l3 bridge"]
+
+
+def test_undoing_up_gives_the_slave_its_noarp_back():
+    # ipvlan_open() sets NOARP from the mode; a slave created down lacks it
+    s1 = link("s1", "ns0", ifindex=3, kind="ipvlan", mode="l3", flags="bridge",
+              parent_index=2, parent_nsid=HOST_ID, up=False)
+    s1["noarp"] = False
+    driver = port_world(s1=s1)
+    op = Op("ns0", "link_set", "set link s1 up", name="s1", up=True)
+    assert lines(rb.Model.read(driver, [op]).inverse(driver, op)) == [
+        "ns0: set link s1 down", "ns0: set link s1 arp on (NOARP as before the run)"]
+
+
+def test_a_slave_recreated_down_gets_the_noarp_it_had():
+    driver = port_world(fx0_noarp=True)  # went down after being up in l3: NOARP kept
+    op = Op(None, "link_del", "delete ipvlan fx0", name="fx0")
+    assert lines(rb.Model.read(driver, [op]).inverse(driver, op)) == [
+        "(host): add ipvlan fx0 link eth0 mode l3 bridge mtu 1500",
+        "(host): set link fx0 arp off (NOARP as before the run)"]
 
 
 def test_inverse_of_lo_up_takes_the_kernels_address_too():
@@ -139,10 +203,12 @@ def test_the_model_follows_applied_ops():
 def test_compare_names_what_differs():
     before, after = model(), model()
     after.spaces["ns0"]["links"]["s1"]["mtu"] = 1400
+    after.spaces["ns0"]["links"]["s1"]["noarp"] = True
     after.spaces["ns0"]["addresses"]["s1"].append(IF("10.0.0.7/24"))
     after.spaces["ns0"]["routes"] = []
     assert rb.compare(before, after, ["ns0"]) == [
         "ns0: link s1 mtu is 1400, was 1500",
+        "ns0: link s1 noarp is True, was False",
         "ns0: address 10.0.0.7/24 dev s1 is still there",
         "ns0: route 0.0.0.0/0 via 10.0.0.254 dev s1 is missing",
     ]
