@@ -127,6 +127,17 @@ def test_undoing_up_gives_the_slave_its_noarp_back():
         "ns0: set link s1 down", "ns0: set link s1 arp on (NOARP as before the run)"]
 
 
+def test_a_slave_moved_back_and_up_gets_the_noarp_it_had():
+    s1 = link("s1", "ns0", ifindex=3, kind="ipvlan", mode="l3", flags="bridge",
+              parent_index=2, parent_nsid=HOST_ID)
+    s1["noarp"] = False  # 'ip link set s1 arp on' after it came up
+    driver = port_world(s1=s1)
+    op = Op("ns0", "link_set", "move", name="s1", to_netns="ns1")
+    assert lines(rb.Model.read(driver, [op]).inverse(driver, op))[:3] == [
+        "ns1: move link s1 to netns ns0", "ns0: set link s1 up",
+        "ns0: set link s1 arp on (NOARP as before the run)"]
+
+
 def test_a_slave_recreated_down_gets_the_noarp_it_had():
     driver = port_world(fx0_noarp=True)  # went down after being up in l3: NOARP kept
     op = Op(None, "link_del", "delete ipvlan fx0", name="fx0")
