@@ -173,7 +173,7 @@ class Model(object):
                                 "namespace cannot be brought back" % a["name"])
         if op.action == "link_add":
             return [Op(a["target_netns"], "link_del", "delete %s %s" % (a["kind"], a["name"]),
-                       name=a["name"])]
+                       name=a["name"])] + self._port_back(driver, a)
         if op.action == "link_del":
             return self._recreate(driver, op.netns, a["name"], a)
         if op.action == "link_set":
@@ -321,6 +321,34 @@ class Model(object):
                 ops.append(Op(op.netns, "addr_del", "delete address 127.0.0.1/8 dev lo",
                               dev="lo", address=LOOPBACK_V4, missing_ok=True))
         return ops
+
+    def _port_back(self, driver, a):
+        """After deleting a slave this run created: a slave created with
+        another mode or flags than its port's switches the whole port
+        (ipvlan_link_new() calls ipvlan_set_port_mode() and sets the port's
+        flags; ipvlan_link --force does this), and deleting it leaves the
+        port switched. So one of the siblings it had is set back to the
+        port's mode and flags, which switches the port back, and each
+        slave gets its NOARP back (arp_restore)."""
+        if a["kind"] not in m.IPVLAN_KINDS:
+            return []
+        master = driver.session(a["parent_netns"]).link(a["parent"])
+        if master is None:
+            return []
+        siblings = ports.port_members(driver, a["parent_netns"], master["ifindex"])
+        if not siblings:
+            return []
+        first = siblings[0]
+        if (first["mode"], first["flags"]) == (a["mode"], a["flags"]):
+            return []
+        ops = [Op(first["netns"], "link_set", "set link %s mode %s %s (the port's mode before "
+                  "the run)" % (first["name"], first["mode"], first["flags"]),
+                  name=first["name"], kind=first["kind"], mode=first["mode"],
+                  flags=first["flags"])]
+        if first["mode"] == a["mode"]:
+            return ops  # flags only: the kernel leaves NOARP alone
+        was = self.link(first["netns"], first["name"]) or first
+        return ops + self.arp_restore(driver, first["netns"], was, port=True)
 
     def arp_restore(self, driver, netns, link, port=False, kernel_sets=None):
         """Ops that give IFF_NOARP back as it was read, after an inverse

@@ -213,3 +213,30 @@ def test_a_namespace_under_two_names_is_reported_and_acted_on_once(make_veth, ma
     finally:
         subprocess.run(["umount", path], check=False)
         os.unlink(path)
+
+
+@pytest.mark.parametrize("up", [True, False], ids=["sibling-up", "sibling-down"])
+def test_a_forced_add_in_another_mode_is_undone_with_the_ports_mode(make_veth, fault, up):
+    """ipvlan_link force: true adds a slave in another mode than its port's:
+    the kernel switches the whole port (ipvlan_link_new()), and deleting the
+    new slave would leave it switched. A failure after the add puts the
+    sibling's mode, flags and NOARP back."""
+    master = make_veth()
+    ip("link", "add", "link", master, "name", "fm0", "type", "ipvlan", "mode", "l3")
+    ip("link", "set", "fm0", "addrgenmode", "none")
+    if up:
+        ip("link", "set", "fm0", "up")
+    before = settled_snapshot([None])
+    args = {"name": "fm1", "kind": "ipvtap", "parent": master, "mode": "l2", "flags": "vepa",
+            "force": True, "up": False, "tap": {"mode": "0600"}}
+    plan = run_module("ipvlan_link", args, check=True)["commands"]
+    assert len(plan) == 2 and "tap" in plan[1], plan
+    fault("2")
+    result = run_module("ipvlan_link", args)
+    assert result["failed"] is True and result["not_restored"] == [], result
+    assert result["changed"] is False, result
+    assert any("the port's mode before the run" in line for line in result["rolled_back"]), result
+    after = kernel_snapshot([None])
+    assert after == before, snapshot_diff(before, after)
+    assert ip_json("link", "show", "dev", "fm0")[0]["linkinfo"]["info_data"]["mode"] == "l3"
+    ip("link", "del", "fm0", check=False)

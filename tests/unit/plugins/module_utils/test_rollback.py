@@ -46,7 +46,28 @@ def test_inverse_of_a_created_namespace_and_link_deletes_them():
         ["(host): delete netns x"]
     add = Op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
              target_netns="ns0", mode="l2", flags="bridge", mtu=None, up=True)
-    assert lines(m.inverse(None, add)) == ["ns0: delete ipvlan s2"]
+    alone = FakeDriver([FakeSession(None, [link("eth0", ifindex=2)]), FakeSession("ns0")])
+    assert lines(m.inverse(alone, add)) == ["ns0: delete ipvlan s2"]
+    # in its port's mode: the siblings are not touched
+    driver = port_world()
+    same = Op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
+              target_netns="ns0", mode="l3", flags="bridge", mtu=None, up=True)
+    assert lines(rb.Model.read(driver, [same]).inverse(driver, same)) == ["ns0: delete ipvlan s2"]
+
+
+@pytest.mark.parametrize("mode,noarp", [("l2", ["(host): set link fx0 arp on (NOARP as before "
+                                                "the run)"]), ("l3", [])])
+def test_a_slave_added_in_another_mode_switched_the_port_which_is_switched_back(mode, noarp):
+    # ipvlan_link force: true adds s2 as l2 vepa to an l3 bridge port: the
+    # kernel switches fx0 and s1 too; deleting s2 leaves them switched
+    driver = port_world()
+    add = Op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
+             target_netns="ns0", mode=mode, flags="vepa", mtu=None, up=True)
+    ops = rb.Model.read(driver, [add]).inverse(driver, add)
+    assert lines(ops) == ["ns0: delete ipvlan s2",
+                          "(host): set link fx0 mode l3 bridge (the port's mode before the run)"
+                          ] + noarp
+    assert ops[1].args == {"name": "fx0", "kind": "ipvlan", "mode": "l3", "flags": "bridge"}
 
 
 def test_a_deleted_namespace_cannot_be_restored():
