@@ -202,12 +202,10 @@ def port_members(driver, master_netns, master_index, first=None):
             continue
         seen.add(netns)
         try:
-            found = driver.session(netns).links()
+            found = driver.session(netns).links_of_kind(m.IPVLAN_KINDS)
         except IpvlanError:  # vanished meanwhile
             continue
         for link in found:
-            if link["kind"] not in m.IPVLAN_KINDS:
-                continue
             if parent_of(driver, link) == (master_netns, master_index):
                 members.append(link)
     return members
