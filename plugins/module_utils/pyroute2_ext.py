@@ -14,12 +14,53 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import sys
 import traceback
 
 MIN_VERSION = (0, 7, 2)
 
+
+def _lazy_package():
+    """The pyroute2 package, its __init__ not run yet.
+
+    pyroute2/__init__.py imports all of pyroute2 (IPRoute, NDB, IPDB,
+    conntrack, ethtool, ...: 163 modules in 0.9.7) where the message
+    classes below need 28: 0.3 s of a module run natively, about 10 s in the
+    lab VM (docs/performance.md). So the package is registered without
+    running its __init__, and the submodules are imported from its path.
+    A subpackage asked of it (from pyroute2 import config) is imported
+    alone; the first other attribute it lacks (pyroute2.IPRoute, from
+    pyroute2 import NDB) runs its __init__ then, into the same module, so
+    any other code in the process sees the whole package."""
+    if "pyroute2" in sys.modules:
+        return sys.modules["pyroute2"]
+    import importlib
+    import importlib.util
+    spec = importlib.util.find_spec("pyroute2")
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        import pyroute2  # not a package we know how to defer: the usual import
+        return pyroute2
+    package = importlib.util.module_from_spec(spec)
+
+    def complete(name):
+        if not name.startswith("_") and importlib.util.find_spec("pyroute2." + name) is not None:
+            # a subpackage (from pyroute2 import config): import just that
+            return importlib.import_module("pyroute2." + name)
+        if package.__dict__.get("__getattr__") is complete:
+            del package.__dict__["__getattr__"]
+            spec.loader.exec_module(package)
+        try:
+            return package.__dict__[name]
+        except KeyError:
+            raise AttributeError("module 'pyroute2' has no attribute '%s'" % name)
+
+    package.__getattr__ = complete  # PEP 562
+    sys.modules["pyroute2"] = package
+    return package
+
+
 try:
-    import pyroute2
+    pyroute2 = _lazy_package()
     from pyroute2.netlink import nla
     # the message classes and NetlinkError are used through this module
     from pyroute2.netlink.exceptions import NetlinkError  # pylint: disable=unused-import
@@ -91,7 +132,7 @@ def version():
     (importlib.metadata, Python 3.8+), which Debian's package has."""
     if not HAS_PYROUTE2:
         return None
-    found = parse_version(getattr(pyroute2, "__version__", ""))
+    found = parse_version(pyroute2.__dict__.get("__version__") or _version_module())
     if found is not None:
         return found
     try:
@@ -99,6 +140,17 @@ def version():
         return parse_version(metadata.version("pyroute2"))
     except Exception:  # no importlib.metadata (Python < 3.8), no metadata
         return None
+
+
+def _version_module():
+    """What pyroute2/__init__.py would set as __version__ (from
+    pyroute2.config.version, 'unknown' without it), read without running
+    the package's __init__."""
+    try:
+        from pyroute2.config.version import __version__ as found
+        return found
+    except ImportError:
+        return "unknown"
 
 
 def missing_features():

@@ -132,3 +132,32 @@ def test_a_known_old_version_or_a_missing_feature_is_too_old(monkeypatch):
     problem = ext.version_problem()
     assert "pyroute2 (version unknown) is too old" in problem
     assert "lacks ifinfmsg.ifinfo.register_link_kind" in problem
+
+
+LAZY_CHECK = r"""
+import sys
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
+assert ext.HAS_PYROUTE2, ext.PYROUTE2_IMPORT_ERROR
+loaded = sorted(m for m in sys.modules if m.startswith("pyroute2"))
+assert "pyroute2.iproute" not in loaded and "pyroute2.ndb" not in loaded, loaded
+print(len(loaded), ext.version())
+import pyroute2
+from pyroute2 import NDB  # the rest of the package, on first use
+assert pyroute2.IPRoute.__module__.startswith("pyroute2.iproute") and NDB
+assert "pyroute2.iproute" in sys.modules
+"""
+
+
+def test_the_package_init_runs_only_when_something_else_is_asked_for():
+    """Importing the message classes leaves pyroute2/__init__.py (IPRoute,
+    NDB, IPDB, ...) unrun, and the version is still known; code that then
+    uses pyroute2 itself gets the whole package."""
+    import os
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-c", LAZY_CHECK], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    count, version = proc.stdout.split(" ", 1)
+    assert int(count) < 40 and version.strip() == str(ext.version())
