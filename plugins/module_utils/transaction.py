@@ -27,7 +27,6 @@ import copy
 import errno
 import ipaddress
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -238,9 +237,9 @@ class _View(object):
             iface = ipaddress.ip_interface(item["address"])
             self.addresses[(names.get(item["ifindex"]), iface.ip)] = iface
         self.routes = {}
-        for route in session.routes():
-            if route.get("type") != m.RTN_UNICAST:
-                continue
+        # only unicast routes are planned, so only they are checked: the
+        # kernel leaves the others (most of the local table) out
+        for route in session.routes(unicast=True):
             key = (route["family"], route["table"],
                    ipaddress.ip_network(route["dst"], strict=False), route["metric"])
             self.routes.setdefault(key, []).append(dict(route, dev=names.get(route.get("oif"))))

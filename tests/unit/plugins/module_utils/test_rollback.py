@@ -258,3 +258,21 @@ def test_verification_expects_the_last_word_on_each_object():
     assert want[("link", "ns9", "s9")] == {"kind": "ipvlan", "mode": "l2", "flags": "bridge",
                                            "up": False}
     assert want[("addr", "ns9", "s9", IF("10.0.0.9/24").ip)] == 24
+
+
+def test_verification_reads_unicast_routes_only():
+    """Only unicast routes are planned: the check asks for those alone (the
+    kernel leaves the local table's local and broadcast routes out), and a
+    local route never passes for a planned one."""
+    local = dict(route("10.0.0.1/32", oif=3), table=255, type=2)
+    asked = []
+
+    class Session(FakeSession):
+        def routes(self, table=None, keep=None, unicast=False):
+            asked.append(unicast)
+            return FakeSession.routes(self, table, keep, unicast)
+
+    session = Session("ns0", [link("s1", "ns0", ifindex=3)], [],
+                      [local, route("0.0.0.0/0", "10.0.0.254")])
+    view = transaction._View(session)
+    assert sorted(str(key[2]) for key in view.routes) == ["0.0.0.0/0"] and asked == [True]
