@@ -86,6 +86,7 @@ class Model(object):
     def __init__(self, namespaces, spaces):
         self.namespaces = set(namespaces)
         self.spaces = spaces
+        self._ports = {}  # (master netns, master): its slaves before the run's first add
 
     @classmethod
     def read(cls, driver, plan):
@@ -332,10 +333,15 @@ class Model(object):
         slave gets its NOARP back (arp_restore)."""
         if a["kind"] not in m.IPVLAN_KINDS:
             return []
-        master = driver.session(a["parent_netns"]).link(a["parent"])
-        if master is None:
-            return []
-        siblings = ports.port_members(driver, a["parent_netns"], master["ifindex"])
+        key = (a["parent_netns"], a["parent"])
+        if key not in self._ports:
+            # once per master and run, before its first add: the port as it
+            # was (its siblings of this run are deleted by their own
+            # inverses); once per add would scan every namespace N times
+            master = driver.session(a["parent_netns"]).link(a["parent"])
+            self._ports[key] = [] if master is None else ports.port_members(
+                driver, a["parent_netns"], master["ifindex"])
+        siblings = self._ports[key]
         if not siblings:
             return []
         first = siblings[0]

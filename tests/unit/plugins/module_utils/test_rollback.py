@@ -276,3 +276,21 @@ def test_verification_reads_unicast_routes_only():
                       [local, route("0.0.0.0/0", "10.0.0.254")])
     view = transaction._View(session)
     assert sorted(str(key[2]) for key in view.routes) == ["0.0.0.0/0"] and asked == [True]
+
+
+def test_the_port_before_the_run_is_read_once_per_master(monkeypatch):
+    """A topology adds N slaves to one master: the port's slaves are read
+    for the first add only (per add, every namespace would be scanned N
+    times)."""
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+    calls = []
+    real = ports.port_members
+    monkeypatch.setattr(ports, "port_members", lambda *args: calls.append(args) or real(*args))
+    driver = port_world()
+    model = rb.Model.read(driver, [])
+    for name in ("s2", "s3", "s4"):
+        add = Op(None, "link_add", "add", name=name, kind="ipvlan", parent="eth0",
+                 parent_netns=None, target_netns="ns0", mode="l3", flags="bridge", mtu=None,
+                 up=True)
+        assert lines(model.inverse(driver, add)) == ["ns0: delete ipvlan %s" % name]
+    assert len(calls) == 1
