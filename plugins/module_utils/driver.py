@@ -191,33 +191,49 @@ class Session(object):
         """The ifindex of `name` in this namespace: from what was read, else
         asked of the kernel. None (or KernelError ENODEV) when missing."""
         if name not in self._index:
-            link = self.link(name) if "link" in self._dumps else self.fetch_link(name)
-            if link is None:
+            if "link" in self._dumps:
+                link = self.link(name)
+                index = None if link is None else link["ifindex"]
+            else:
+                index = self.fetch_index(name)
+            if index is None:
                 if not required:
                     return None
                 raise kernel_error("%s: find device %s" % (label(self.netns), name),
                                    errno.ENODEV)
-            self._index[name] = link["ifindex"]
+            self._index[name] = index
         return self._index[name]
 
     def forget_name(self, name):
         """A link was added, renamed, moved or removed: look it up again."""
         self._index.pop(name, None)
 
+    def _get_link(self, name, index):
+        """The kernel's answer (bytes) to RTM_GETLINK of one link; [] when
+        there is no such link."""
+        try:
+            return self.ipr.nlm_request(m.link_get(name, index), m.RTM_GETLINK, m.REQ_ACK)
+        except ext.NetlinkError as exc:
+            if exc.code == errno.ENODEV:
+                return []
+            raise kernel_error("%s: read link %s" % (label(self.netns), name or index),
+                               exc.code)
+
     def fetch_link(self, name=None, index=0):
         """The link called `name` (or with ifindex `index`) read now, not
         from the dump; None if there is none."""
-        try:
-            reply = self.ipr.nlm_request(m.link_get(name, index), m.RTM_GETLINK, m.REQ_ACK)
-        except ext.NetlinkError as exc:
-            if exc.code == errno.ENODEV:
-                return None
-            raise kernel_error("%s: read link %s" % (label(self.netns), name or index),
-                               exc.code)
-        for data in reply:
+        for data in self._get_link(name, index):
             link = m.parse_link(m.decode(ext.ifinfmsg, data), self.netns)
             if link["name"] is not None:
                 return link
+        return None
+
+    def fetch_index(self, name):
+        """The ifindex of the link called `name`, read now from the fixed
+        fields of the kernel's answer (the attributes are not decoded: a
+        sixteenth of a whole link's decode); None if there is none."""
+        for data in self._get_link(name, 0):
+            return m.header(ext.ifinfmsg, data)["index"]
         return None
 
     def nsid(self, fd, key):

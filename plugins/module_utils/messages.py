@@ -135,11 +135,15 @@ def link_del(index):
 
 
 def link_get(ifname=None, index=0):
-    """RTM_GETLINK of one link, by name or by ifindex."""
+    """RTM_GETLINK of one link, by name or by ifindex, without the
+    per-family and VF statistics (as link_dump)."""
     msg = ext.ifinfmsg()
     msg["family"] = socket.AF_UNSPEC
     msg["index"] = index
-    msg["attrs"] = [("IFLA_IFNAME", ifname)] if ifname is not None else []
+    attrs = [("IFLA_EXT_MASK", RTEXT_FILTER_SKIP_STATS)]
+    if ifname is not None:
+        attrs.append(("IFLA_IFNAME", ifname))
+    msg["attrs"] = attrs
     return msg
 
 
@@ -263,11 +267,11 @@ _FIELDS_ONLY = {}
 
 
 def header(cls, data):
-    """The fields of the pyroute2 class `cls` (rtmsg, ifaddrmsg) of one
-    message in `data` (nlmsghdr included), as a dict: for rtmsg family,
-    dst_len, src_len, tos, table (RT_TABLE_COMPAT for ids above 255), proto,
-    scope, type, flags; for ifaddrmsg family, prefixlen, flags, scope,
-    index."""
+    """The fields of the pyroute2 class `cls` (rtmsg, ifaddrmsg, ifinfmsg)
+    of one message in `data` (nlmsghdr included), as a dict: for rtmsg
+    family, dst_len, src_len, tos, table (RT_TABLE_COMPAT for ids above
+    255), proto, scope, type, flags; for ifaddrmsg family, prefixlen, flags,
+    scope, index; for ifinfmsg family, ifi_type, index, flags, change."""
     only = _FIELDS_ONLY.get(cls)
     if only is None:
         only = _FIELDS_ONLY[cls] = type(cls.__name__ + "_fields", (cls,), {"nla_map": ()})
@@ -295,6 +299,12 @@ def attrs(msg, wanted):
         if name in wanted and name not in found:
             found[name] = item[1]
     return found
+
+
+def ip_version(family):
+    """The IP version (4, 6) of an address family (AF_INET, AF_INET6), as
+    the parsed dicts give it."""
+    return 6 if family == socket.AF_INET6 else 4
 
 
 def decode(cls, data):
@@ -349,7 +359,7 @@ def parse_link(msg, netns):
 def parse_addr(msg, netns):
     """An ifaddrmsg as plain data."""
     a = attrs(msg, _ADDR_ATTRS)
-    family = 6 if msg["family"] == socket.AF_INET6 else 4
+    family = ip_version(msg["family"])
     address = a.get("IFA_LOCAL") or a.get("IFA_ADDRESS")
     return {
         "netns": netns,
@@ -365,7 +375,7 @@ def parse_route(msg, netns):
     if msg["flags"] & RTM_F_CLONED:
         return None
     a = attrs(msg, _ROUTE_ATTRS)
-    family = 6 if msg["family"] == socket.AF_INET6 else 4
+    family = ip_version(msg["family"])
     dst = a.get("RTA_DST") or ("::" if family == 6 else "0.0.0.0")
     metric = a.get("RTA_PRIORITY")
     return {

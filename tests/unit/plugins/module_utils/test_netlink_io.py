@@ -17,6 +17,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils import driver as d
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import KernelError
 
 
 @pytest.fixture(autouse=True)
@@ -232,7 +233,8 @@ def test_link_set_sends_only_what_is_given(kwargs, flags, change, types):
 
 
 def test_link_get_del_and_nsid_get():
-    assert wire(m.link_get("lo"), 16) == (b"\0" * 16, {3: text("lo")})
+    assert wire(m.link_get("lo"), 16) == (b"\0" * 16, {3: text("lo"), 29: u32(8)})
+    assert wire(m.link_get(index=1), 16) == (struct.pack("=BxHiII", 0, 0, 1, 0, 0), {29: u32(8)})
     assert wire(m.link_del(42), 16) == (struct.pack("=BxHiII", 0, 0, 42, 0, 0), {})
     assert wire(m.nsid_get(7), 4) == (b"\0" * 4, {3: u32(7)})  # NETNSA_FD
 
@@ -582,6 +584,24 @@ def test_real_session_reads_links_and_misses_cleanly():
         assert session.fetch_link("lo")["ifindex"] == lo["ifindex"]
         assert session.fetch_link("nosuchdev0") is None
         assert session.index_of("nosuchdev0", required=False) is None
+    finally:
+        session.close()
+
+
+def test_an_index_is_read_from_the_fixed_fields_alone(monkeypatch):
+    """index_of without a link dump asks for the one link and reads its
+    ifindex from the ifinfmsg fields: no attribute is decoded."""
+    decoded = []
+    real = m.decode
+    monkeypatch.setattr(m, "decode", lambda cls, data: decoded.append(cls) or real(cls, data))
+    session = d.Session(None, d.Socket())
+    try:
+        assert session.index_of("lo") == session.fetch_index("lo") == m.LOOPBACK_IFINDEX
+        assert session.fetch_index("nosuchdev0") is None
+        assert decoded == []
+        with pytest.raises(KernelError) as exc:
+            session.index_of("nosuchdev0")
+        assert exc.value.code == errno.ENODEV
     finally:
         session.close()
 
