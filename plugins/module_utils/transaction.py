@@ -27,6 +27,7 @@ import copy
 import errno
 import ipaddress
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
@@ -195,6 +196,10 @@ def check(driver, plan):
     want = expectations(plan)
     driver.invalidate()
     existing = set(driver.namespaces())
+    by_netns = {}
+    for key in want:
+        if key[0] != "netns":
+            by_netns.setdefault(key[1], []).append(key)
     views = {}
     out = []
     for key in sorted(want, key=_sort_key):
@@ -210,7 +215,7 @@ def check(driver, plan):
                 out.append("%s: namespace is missing" % label(netns))
             continue
         if netns not in views:
-            views[netns] = _View(driver.session(netns))
+            views[netns] = _View(driver.session(netns), by_netns[netns])
         view = views[netns]
         if key[0] == "link":
             out.extend(_check_link(view, key[2], wanted))
@@ -226,20 +231,39 @@ def _sort_key(key):
 
 
 class _View(object):
-    """One namespace's dumps, indexed for the checks."""
+    """One namespace's dumps, indexed for the checks of `keys` (the
+    expectations() keys of this namespace; None: all). Links are decoded
+    whole (names are attributes); of the addresses and routes, only those
+    whose fixed fields can match a key: an address's device and family, a
+    route's family, table and prefix length. The others (IPv6 link-local
+    addresses, connected subnets' routes, ...) are skipped undecoded."""
 
-    def __init__(self, session):
+    def __init__(self, session, keys=None):
         self.where = label(session.netns)
         self.links = dict((x["name"], x) for x in session.links())
         names = dict((x["ifindex"], x["name"]) for x in session.links())
+        addr_keep = route_keep = None
+        if keys is not None:
+            index = dict((name, i) for i, name in names.items())
+            devices = set((index.get(k[2]), k[3].version) for k in keys if k[0] == "addr")
+            tables = set((k[2], k[3], k[4].prefixlen) for k in keys if k[0] == "route")
+
+            def addr_keep(f):
+                return (f["index"], m.ip_version(f["family"])) in devices
+
+            def route_keep(f):
+                family = m.ip_version(f["family"])
+                return any(family == v and length == f["dst_len"]
+                           and (table == f["table"] or f["table"] == m.RT_TABLE_COMPAT)
+                           for v, table, length in tables)
         self.addresses = {}
-        for item in session.addresses():
+        for item in session.addresses(keep=addr_keep):
             iface = ipaddress.ip_interface(item["address"])
             self.addresses[(names.get(item["ifindex"]), iface.ip)] = iface
         self.routes = {}
         # only unicast routes are planned, so only they are checked: the
         # kernel leaves the others (most of the local table) out
-        for route in session.routes(unicast=True):
+        for route in session.routes(keep=route_keep, unicast=True):
             key = (route["family"], route["table"],
                    ipaddress.ip_network(route["dst"], strict=False), route["metric"])
             self.routes.setdefault(key, []).append(dict(route, dev=names.get(route.get("oif"))))

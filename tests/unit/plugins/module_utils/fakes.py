@@ -3,6 +3,7 @@ address and route dicts, in the shape the real driver's dumps return. Used
 to test planning without root or a kernel."""
 
 import errno
+import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
     NamespaceNotFound,
@@ -24,15 +25,18 @@ def link(name, netns=None, ifindex=1, kind=None, mode=None, flags=None, parent_i
 
 def addr_fields(item):
     """The ifaddrmsg fields the kernel would send with an address dict."""
-    return {"family": 10 if item.get("family") == 6 else 2, "prefixlen": 0, "flags": 0,
-            "scope": 0, "index": item["ifindex"]}
+    iface = ipaddress.ip_interface(item["address"])
+    return {"family": 10 if iface.version == 6 else 2, "prefixlen": iface.network.prefixlen,
+            "flags": 0, "scope": 0, "index": item["ifindex"]}
 
 
 def route_fields(item):
     """The rtmsg fields the kernel would send with a route dict."""
     table = item.get("table", 254)
-    return {"family": 10 if item.get("family") == 6 else 2, "table": table if table < 256 else 252,
-            "proto": item.get("proto", 3), "type": item.get("type", 1), "scope": 0, "flags": 0}
+    dst = ipaddress.ip_network(item["dst"], strict=False)
+    return {"family": 10 if dst.version == 6 else 2, "dst_len": dst.prefixlen,
+            "table": table if table < 256 else 252, "proto": item.get("proto", 3),
+            "type": item.get("type", 1), "scope": 0, "flags": 0}
 
 
 class FakeSession(object):

@@ -278,6 +278,44 @@ def test_verification_reads_unicast_routes_only():
     assert sorted(str(key[2]) for key in view.routes) == ["0.0.0.0/0"] and asked == [True]
 
 
+def test_verify_decodes_only_what_can_match_what_it_checks():
+    """The after-check of one address and one route skips by their fixed
+    fields the other device's and family's addresses and the routes of other
+    prefix lengths or families (they are not decoded), and still finds what
+    is there and what is missing."""
+    offered = []
+
+    class Session(FakeSession):
+        def addresses(self, keep=None):
+            return FakeSession.addresses(
+                self, lambda f: offered.append(("addr", f["index"], f["family"])) or keep(f))
+
+        def routes(self, table=None, keep=None, unicast=False):
+            return FakeSession.routes(
+                self, table, lambda f: offered.append(("route", f["dst_len"])) or keep(f),
+                unicast)
+
+    session = Session("ns0", [link("lo", "ns0", ifindex=1, type_=772),
+                              link("s1", "ns0", ifindex=3)],
+                      [{"ifindex": 3, "address": "10.0.0.1/24"},
+                       {"ifindex": 3, "address": "fe80::1/64"},
+                       {"ifindex": 1, "address": "127.0.0.1/8"}],
+                      [route("0.0.0.0/0", "10.0.0.254"), route("10.0.0.0/24", proto=2),
+                       dict(route("fe80::/64", proto=2), family=6)])
+    keys = [("addr", "ns0", "s1", IF("10.0.0.1/24").ip),
+            ("route", "ns0", 4, 254, ipaddress.ip_network("0.0.0.0/0"), 0),
+            ("route", "ns0", 4, 254, ipaddress.ip_network("10.9.0.0/16"), 0)]
+    view = transaction._View(session, keys)
+    assert list(view.addresses) == [("s1", IF("10.0.0.1/24").ip)]
+    assert [str(k[2]) for k in view.routes] == ["0.0.0.0/0"]
+    assert len(offered) == 6  # every message is looked at, by its fields
+    assert transaction._check_addr(view, "s1", IF("10.0.0.1/24").ip, 24) == []
+    assert transaction._check_route(view, keys[1], {"gateway": IF("10.0.0.254/32").ip,
+                                                    "dev": "s1"}) == []
+    assert transaction._check_route(view, keys[2], {"gateway": None, "dev": None}) == [
+        "ns0: route 10.9.0.0/16 table 254 metric 0 is missing"]
+
+
 def test_the_port_before_the_run_is_read_once_per_master(monkeypatch):
     """A topology adds N slaves to one master: the port's slaves are read
     for the first add only (per add, every namespace would be scanned N
