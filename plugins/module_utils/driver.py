@@ -174,6 +174,16 @@ class Session(object):
         found = self._select(dump, ext.rtmsg, m.parse_route, wanted)
         return found if table is None else [r for r in found if r["table"] == table]
 
+    def routes_read(self):
+        """The routes as this session has read them for a plan: those of
+        the whole route dump if it was read, else those of the unicast one
+        if that was (ipvlan_topology plans from unicast routes where no
+        other type can matter, and its rollback model is built from the
+        same), else those of the whole dump, read now."""
+        if ("route", None, False) not in self._dumps and ("route", None, True) in self._dumps:
+            return self.routes(unicast=True)
+        return self.routes()
+
     def link(self, name):
         """The link called `name` from the dump, or None."""
         for link in self.links():

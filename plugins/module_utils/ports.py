@@ -55,9 +55,10 @@ def gather(driver, namespaces=None, warn=None, whole=False):
     masters are named even when they live in a namespace not looked in (that
     namespace's link list is read too).
 
-    `whole`: the caller reads every link, address and route of each
-    namespace anyway (ipvlan_topology), so what is reported is taken from
-    those dumps instead of dumps filtered by kind and route type."""
+    `whole`: the caller reads every link and address of each namespace
+    anyway (ipvlan_topology), so what is reported is taken from those dumps
+    instead of dumps filtered by kind. (Routes are asked for by type in
+    either case: unicast ones only.)"""
     looked_in, candidates = _open(driver, namespaces, warn)
     dumps = {}
     for netns in looked_in:
@@ -65,7 +66,6 @@ def gather(driver, namespaces=None, warn=None, whole=False):
         if whole:  # served from the whole dumps
             session.links()
             session.addresses()
-            session.routes()
         dumps[netns] = read_namespace(session)
     masters = {}
     taps = {}

@@ -97,7 +97,7 @@ class Model(object):
                 continue
             try:
                 session = driver.session(netns)
-                links, addrs, routes = session.links(), session.addresses(), session.routes()
+                links, addrs, routes = session.links(), session.addresses(), session.routes_read()
             except IpvlanError:
                 continue  # not there (yet): an op will create it, or fail first
             spaces[netns] = space_of(links, addrs, routes)

@@ -180,10 +180,21 @@ def _ns(netns):
 # ------------------------------------------------------------------- reading
 
 
-def read(driver):
+def read(driver, want=None):
     """The current state: gathered ports plus the per-namespace dumps the
-    plan needs. Every namespace is read once."""
+    plan needs. Every namespace is read once.
+
+    Of the routes, the unicast ones (the only ones planned, kept or
+    removed), except in a namespace where a route of `want` (normalize()d)
+    has no unicast route of its identity: such a route is to be added, and
+    a blackhole, unreachable, prohibit or throw route of that identity
+    would make the kernel refuse the add (EEXIST), so there every route is
+    read and the planner replaces it, as ip_route does."""
     gathered = ports.gather(driver, whole=True)
+    declared = {}
+    for port in want or []:
+        for link in port["links"]:
+            declared.setdefault(link["netns"], []).extend(link["routes"])
     have = {"namespaces": set(gathered["namespaces"]), "links": {}, "addresses": {},
             "routes": {}, "lo": {}, "lo_up": {}, "members": {}, "mode": {},
             "taps": {}, "gathered": gathered}
@@ -198,7 +209,10 @@ def read(driver):
         for item in session.addresses():
             key = (netns, names.get(item["ifindex"]))
             have["addresses"].setdefault(key, []).append(item["address"])
-        have["routes"][netns] = rt.name_routes(session.routes(), session.links())
+        routes = rt.name_routes(session.routes(unicast=True), session.links())
+        if any(not rt.find_route(spec, routes) for spec in declared.get(netns, [])):
+            routes = rt.name_routes(session.routes(), session.links())
+        have["routes"][netns] = routes
         have["lo"][netns] = ports.loopback_ready({"links": session.links(),
                                                   "addresses": session.addresses()})
         have["lo_up"][netns] = any(x["up"] for x in session.links()
@@ -477,7 +491,7 @@ def engine(driver, p, check_mode, warn=None):
     masters = upstream.master_addresses(driver, [(x["master_netns"], x["master"]) for x in want])
     if state != "deleted":
         ha.check_master_addresses(want, masters)
-    have = read(driver)
+    have = read(driver, want)
     if state != "deleted":
         preflight.check_topology_namespaces(want, have)
         preflight.check_topology_routes(want, have, state in ("replaced", "overridden"))

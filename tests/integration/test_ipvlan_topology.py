@@ -85,3 +85,33 @@ def test_bad_entry_fails_before_any_change(howto):
     assert result.get("failed") is True
     assert result["msg"].startswith("config[0].links[1].addresses:"), result["msg"]
     assert kernel_snapshot([None]) == before
+
+
+def test_a_declared_route_replaces_a_blackhole_of_its_identity(howto):
+    """The topology is read from unicast routes, except where a declared
+    route has none of its identity: there a blackhole of that destination,
+    table and metric is seen, and check mode and the run both replace it
+    (an add would be refused with EEXIST). The kernel then has the unicast
+    route, and the namespace's other IPv4 routes are as they were (IPv6's
+    link-local ones may still be settling)."""
+    master, ns0, ns1, config = howto
+    assert converge(config)["changed"]
+    ip("route", "add", "blackhole", "10.9.0.0/16", netns=ns0)
+    others = [r for r in ip_json("-4", "route", "show", "table", "all", netns=ns0)
+              if r.get("dst") != "10.9.0.0/16"]
+    config[0]["links"][0]["routes"].append({"dst": "10.9.0.0/16", "gateway": "10.0.0.1"})
+    want = ["%s: replace route 10.9.0.0/16 via 10.0.0.1 dev ipvl0" % ns0]
+
+    before = kernel_snapshot([ns0, ns1])
+    check = converge(config, check=True)
+    assert (check["changed"], check["commands"]) == (True, want), check
+    assert kernel_snapshot([ns0, ns1]) == before
+
+    result = converge(config)
+    assert (result["changed"], result["commands"]) == (True, want), result
+    routes = ip_json("route", "show", "10.9.0.0/16", netns=ns0)
+    assert [(r.get("type", "unicast"), r.get("gateway"), r.get("dev")) for r in routes] == [
+        ("unicast", "10.0.0.1", "ipvl0")], routes
+    assert [r for r in ip_json("-4", "route", "show", "table", "all", netns=ns0)
+            if r.get("dst") != "10.9.0.0/16"] == others
+    assert converge(config)["changed"] is False

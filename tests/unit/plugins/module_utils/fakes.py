@@ -60,6 +60,9 @@ class FakeSession(object):
                 and (not unicast or r.get("type", 1) == 1)
                 and (keep is None or keep(route_fields(r)))]
 
+    def routes_read(self):
+        return self.routes()
+
     def link(self, name):
         return next((x for x in self._links if x["name"] == name), None)
 

@@ -635,3 +635,18 @@ def test_real_nsid_of_own_namespace():
     finally:
         os.close(fd)
         session.close()
+
+
+def test_the_rollback_model_reads_routes_as_the_plan_did():
+    """routes_read(): the unicast dump where only that was read (no other
+    dump is asked for), else the whole one."""
+    session = d.Session(None, d.Socket())
+    try:
+        assert any(r["type"] != m.RTN_UNICAST for r in session.routes_read())  # lo's local routes
+        session.invalidate()
+        unicast = session.routes(unicast=True)
+        assert session.routes_read() == unicast and list(session._dumps) == [("route", None, True)]
+        session.routes()
+        assert len(session.routes_read()) > len(unicast)
+    finally:
+        session.close()

@@ -5,6 +5,11 @@ import pytest
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import (
+    FakeDriver,
+    FakeSession,
+    link,
+)
 
 HOWTO = [{"master": "eth0", "mode": "l2", "links": [
     {"name": "ipvl0", "netns": "ns0", "addresses": ["10.0.0.10/24"],
@@ -145,3 +150,69 @@ def test_bad_config_names_the_entry(config, field):
     with pytest.raises(ValidationError) as exc:
         t.normalize(config)
     assert exc.value.field == field
+
+
+# ------------------------------------------------------------------ reading
+
+class _Session(FakeSession):
+    """A fake session that records the route dumps asked of it."""
+
+    def __init__(self, *args, **kwargs):
+        FakeSession.__init__(self, *args, **kwargs)
+        self.asked = set()
+
+    def routes(self, table=None, keep=None, unicast=False):
+        self.asked.add("unicast" if unicast else "every")
+        return FakeSession.routes(self, table, keep, unicast)
+
+    def routes_read(self):
+        return self.routes(unicast="every" not in self.asked)
+
+
+def _route(dst, gateway=None, oif=5, table=254, rtype=1, proto=3):
+    return {"family": 4, "table": table, "dst": dst, "metric": 0, "gateway": gateway,
+            "oif": oif, "src": None, "scope": "global" if gateway else "link", "type": rtype,
+            "proto": proto, "multipath": False}
+
+
+def _howto_world(extra_ns0_routes=()):
+    host = _Session(None, [link("lo", ifindex=1, type_=772), link("eth0", ifindex=2)])
+    spaces = [host]
+    for ns, name, address in (("ns0", "ipvl0", "10.0.0.10/24"), ("ns1", "ipvl1", "10.0.0.11/24")):
+        routes = [_route("0.0.0.0/0", "10.0.0.1"), _route("10.0.0.0/24", proto=2),
+                  _route("10.0.0.10/32", table=255, rtype=2)]  # a local-table route
+        if ns == "ns0":
+            routes += list(extra_ns0_routes)
+        spaces.append(_Session(ns, [link("lo", ns, ifindex=1, type_=772),
+                                    link(name, ns, ifindex=5, kind="ipvlan", mode="l2",
+                                         flags="bridge", parent_index=2, parent_nsid=0)],
+                               [{"netns": ns, "ifindex": 1, "family": 4, "address": "127.0.0.1/8",
+                                 "scope": "host"},
+                                {"netns": ns, "ifindex": 5, "family": 4, "address": address,
+                                 "scope": "global"}],
+                               routes, nsids={None: 0}))
+    return FakeDriver(spaces), spaces
+
+
+def test_a_converged_topology_is_planned_from_unicast_routes_only():
+    """Every declared route has a unicast route of its identity: no
+    namespace is asked for its other routes (the local table's)."""
+    driver, spaces = _howto_world()
+    result = t.engine(driver, {"state": "merged", "config": HOWTO}, True)
+    assert result["changed"] is False and result["commands"] == []
+    assert [sorted(s.asked) for s in spaces] == [["unicast"]] * 3
+
+
+def test_a_declared_route_meeting_a_blackhole_of_its_identity_replaces_it():
+    """A route to add may meet a non-unicast route of the same identity,
+    which the kernel would not let an add stand beside (EEXIST): there every
+    route is read, and the route is replaced, as ip_route does."""
+    blackhole = _route("10.9.0.0/16", oif=None, rtype=6)  # RTN_BLACKHOLE
+    driver, spaces = _howto_world([blackhole])
+    config = [dict(HOWTO[0], links=[
+        dict(HOWTO[0]["links"][0], routes=HOWTO[0]["links"][0]["routes"] + [
+            {"dst": "10.9.0.0/16", "gateway": "10.0.0.1"}]),
+        HOWTO[0]["links"][1]])]
+    result = t.engine(driver, {"state": "merged", "config": config}, True)
+    assert result["commands"] == ["ns0: replace route 10.9.0.0/16 via 10.0.0.1 dev ipvl0"]
+    assert [sorted(s.asked) for s in spaces] == [["unicast"], ["every", "unicast"], ["unicast"]]
