@@ -78,21 +78,26 @@ class Session(object):
             raise kernel_error("%s: %s" % (label(self.netns), what), exc.code, hints)
 
     def _dump(self, key, make, msg_type, what):
-        """The messages of one dump ([bytes, decoded item or NOT_YET] each),
-        read once; `key` names the request, `make()` builds it."""
+        """The messages of one dump ([bytes, decoded item or NOT_YET, fixed
+        fields or None] each), read once; `key` names the request, `make()`
+        builds it."""
         if key not in self._dumps:
             request = encoded_request(key, make, msg_type, m.REQ_DUMP)
-            self._dumps[key] = [[data, NOT_YET] for data in
+            self._dumps[key] = [[data, NOT_YET, None] for data in
                                 self.request(request, msg_type, m.REQ_DUMP, what)]
         return self._dumps[key]
 
     def _select(self, dump, cls, parse, keep=None):
         """The parsed items of `dump`; with `keep`, of the messages whose
-        fields (messages.header) it accepts, the others left undecoded."""
+        fields (messages.header, read once per message) it accepts, the
+        others left undecoded."""
         found = []
         for entry in dump:
-            if keep is not None and not keep(m.header(cls, entry[0])):
-                continue
+            if keep is not None:
+                if entry[2] is None:
+                    entry[2] = m.header(cls, entry[0])
+                if not keep(entry[2]):
+                    continue
             if entry[1] is NOT_YET:
                 entry[1] = parse(m.decode(cls, entry[0]), self.netns)
             if entry[1] is not None:

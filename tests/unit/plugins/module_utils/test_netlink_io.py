@@ -650,3 +650,20 @@ def test_the_rollback_model_reads_routes_as_the_plan_did():
         assert len(session.routes_read()) > len(unicast)
     finally:
         session.close()
+
+
+def test_a_message_s_fixed_fields_are_read_once_per_dump(monkeypatch):
+    """Several callers choosing from one dump by its messages' fixed fields
+    (gathering, the topology's read, the rollback model) parse each
+    message's header once."""
+    parsed = []
+    real = m.header
+    monkeypatch.setattr(m, "header", lambda cls, data: parsed.append(cls) or real(cls, data))
+    session = d.Session(None, d.Socket())
+    try:
+        first = session.routes()
+        assert len(parsed) == len(session._dumps[("route", None, False)]) > 0
+        assert session.routes() == first and session.routes(unicast=True)
+        assert len(parsed) == len(session._dumps[("route", None, False)])
+    finally:
+        session.close()
