@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-from harness import addresses, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module
+from harness import (addresses, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module,
+                     settled_snapshot)
 
 pytestmark = pytest.mark.ipvlan
 
@@ -102,7 +103,9 @@ def test_a_declared_route_replaces_a_blackhole_of_its_identity(howto):
     config[0]["links"][0]["routes"].append({"dst": "10.9.0.0/16", "gateway": "10.0.0.1"})
     want = ["%s: replace route 10.9.0.0/16 via 10.0.0.1 dev ipvl0" % ns0]
 
-    before = kernel_snapshot([ns0, ns1])
+    # the links came up just now: their IPv6 link-local addresses and
+    # routes may still be appearing by themselves
+    before = settled_snapshot([ns0, ns1])
     check = converge(config, check=True)
     assert (check["changed"], check["commands"]) == (True, want), check
     assert kernel_snapshot([ns0, ns1]) == before
