@@ -170,7 +170,7 @@ class Session(object):
         def wanted(fields):
             if fields["flags"] & m.RTM_F_CLONED:
                 return False
-            if table is not None and fields["table"] not in (table, m.RT_TABLE_COMPAT):
+            if table is not None and fields["table"] != m.header_table(table):
                 return False
             if unicast and fields["type"] != m.RTN_UNICAST:
                 return False

@@ -301,6 +301,13 @@ def attrs(msg, wanted):
     return found
 
 
+def header_table(table):
+    """The rtm_table the kernel writes in a route's fixed fields for table
+    id `table`: the id itself up to 255, RT_TABLE_COMPAT above (the id is
+    then only in RTA_TABLE)."""
+    return table if table < 256 else RT_TABLE_COMPAT
+
+
 def ip_version(family):
     """The IP version (4, 6) of an address family (AF_INET, AF_INET6), as
     the parsed dicts give it."""

@@ -246,16 +246,14 @@ class _View(object):
         if keys is not None:
             index = dict((name, i) for i, name in names.items())
             devices = set((index.get(k[2]), k[3].version) for k in keys if k[0] == "addr")
-            tables = set((k[2], k[3], k[4].prefixlen) for k in keys if k[0] == "route")
+            shapes = set((k[2], m.header_table(k[3]), k[4].prefixlen)
+                         for k in keys if k[0] == "route")
 
             def addr_keep(f):
                 return (f["index"], m.ip_version(f["family"])) in devices
 
             def route_keep(f):
-                family = m.ip_version(f["family"])
-                return any(family == v and length == f["dst_len"]
-                           and (table == f["table"] or f["table"] == m.RT_TABLE_COMPAT)
-                           for v, table, length in tables)
+                return (m.ip_version(f["family"]), f["table"], f["dst_len"]) in shapes
         self.addresses = {}
         for item in session.addresses(keep=addr_keep):
             iface = ipaddress.ip_interface(item["address"])
