@@ -58,6 +58,20 @@ def fault_hook(spec):
     return hook
 
 
+def controller_tool(name):
+    """The path of Ansible's command NAME (ansible-playbook, ...) for tests
+    that run a playbook. The controller is .venv's, beside this Python,
+    unless the suite runs on a target platform's Python (make platforms),
+    which is no controller (ansible-core 2.19 needs 3.11 there): then
+    LINUXNET_TEST_CONTROLLER_BIN names the controller's bin directory, and
+    the playbook's modules run on the target Python
+    (ansible_python_interpreter=sys.executable)."""
+    import os
+    import sys
+    return os.path.join(os.environ.get("LINUXNET_TEST_CONTROLLER_BIN")
+                        or os.path.dirname(sys.executable), name)
+
+
 def unique_name(prefix):
     """An interface or namespace name no other test uses (<= 15 bytes)."""
     return (prefix + uuid.uuid4().hex)[:15]

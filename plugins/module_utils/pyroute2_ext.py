@@ -4,10 +4,21 @@
 """The one place that imports pyroute2, checks that it is usable, and
 teaches it the ipvlan/ipvtap attributes it lacks.
 
-Stock pyroute2 (0.7 and 0.9) knows only IFLA_IPVLAN_MODE for kind 'ipvlan'
+Stock pyroute2 (0.5 to 0.9) knows only IFLA_IPVLAN_MODE for kind 'ipvlan'
 and nothing for 'ipvtap': IFLA_IPVLAN_FLAGS is silently dropped when
-creating, and an ipvtap's mode is dropped too (see shared/ipvlan-facts.md).
-register() installs one nla class for both kinds, idempotently.
+creating, and an ipvtap's mode is dropped too. register() installs one nla
+class for both kinds, idempotently.
+
+The releases the distributions ship differ in where the message classes
+live, not in the classes themselves (ifinfmsg, ifaddrmsg, rtmsg, nsidmsg
+only gained attributes from 0.5.14 to 0.9): 0.5 and 0.7 or later have them
+under pyroute2.netlink; 0.6 (Ubuntu 22.04's python3-pyroute2.core, PyPI's
+0.6.x) split the library into pyroute2.core, pyroute2.ndb, ... whose modules
+live under the namespace package pr2modules, and its pyroute2/__init__.py
+makes pyroute2.netlink an alias only once it has loaded every part. So the
+code looks for what it uses where it is (message_root), and registers the
+ipvlan class in the kind table that every release's ifinfmsg.ifinfo reads
+(data_map), rather than through register_link_kind (0.6.1 and later only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +28,11 @@ __metaclass__ = type
 import sys
 import traceback
 
-MIN_VERSION = (0, 7, 2)
+# The oldest release tested (Debian 11's and EPEL 9's python3-pyroute2):
+# `make platforms` runs the unit and native suites with it.
+MIN_VERSION = (0, 5, 14)
+# Where each layout keeps the netlink message classes, in the order tried.
+ROOTS = ("pyroute2", "pr2modules")
 
 
 def _lazy_package():
@@ -59,21 +74,48 @@ def _lazy_package():
     return package
 
 
+def message_root():
+    """The package holding netlink/rtnl/*: 'pyroute2' (0.5, 0.7 and later)
+    or 'pr2modules' (0.6's split packages, whose pyroute2/__init__.py is
+    never run for it: it loads every part of the library first). Raises
+    ImportError naming both when neither has it."""
+    import importlib.util
+    _lazy_package()
+    for root in ROOTS:
+        try:
+            if importlib.util.find_spec(root + ".netlink.rtnl.ifinfmsg") is not None:
+                return root
+        except ImportError:  # the root itself is missing
+            continue
+    raise ImportError("pyroute2 is installed but neither %s has the netlink message "
+                      "classes (pyroute2.netlink.rtnl.ifinfmsg)"
+                      % " nor ".join(r + ".netlink" for r in ROOTS))
+
+
+def _import(name):
+    """pyroute2's module NAME (dotted, below netlink) from where this
+    release keeps it."""
+    import importlib
+    return importlib.import_module("%s.netlink%s" % (ROOT, "." + name if name else ""))
+
+
 try:
     pyroute2 = _lazy_package()
-    from pyroute2.netlink import nla
+    ROOT = message_root()
+    nla = _import("").nla
     # the message classes and NetlinkError are used through this module
-    from pyroute2.netlink.exceptions import NetlinkError  # pylint: disable=unused-import
-    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg  # pylint: disable=unused-import
-    from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
-    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg  # pylint: disable=unused-import
-    from pyroute2.netlink.rtnl.rtmsg import rtmsg  # pylint: disable=unused-import
+    NetlinkError = _import("exceptions").NetlinkError
+    ifaddrmsg = _import("rtnl.ifaddrmsg").ifaddrmsg
+    ifinfmsg = _import("rtnl.ifinfmsg").ifinfmsg
+    nsidmsg = _import("rtnl.nsidmsg").nsidmsg
+    rtmsg = _import("rtnl.rtmsg").rtmsg
     HAS_PYROUTE2 = True
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised on nodes without pyroute2
     HAS_PYROUTE2 = False
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
     ifinfmsg = ifaddrmsg = rtmsg = nsidmsg = None
+    ROOT = None
 
     class NetlinkError(Exception):  # type: ignore[no-redef]
         """Stand-in so `except NetlinkError` works without pyroute2."""
@@ -144,20 +186,20 @@ def version():
 
 def _version_module():
     """What pyroute2/__init__.py would set as __version__ (from
-    pyroute2.config.version, 'unknown' without it), read without running
-    the package's __init__."""
+    ROOT.config.version, 'unknown' without it), read without running the
+    package's __init__."""
+    import importlib
     try:
-        from pyroute2.config.version import __version__ as found
-        return found
-    except ImportError:
+        return importlib.import_module(ROOT + ".config.version").__version__
+    except (ImportError, AttributeError, TypeError):
         return "unknown"
 
 
 def missing_features():
     """What this collection uses of pyroute2 and the imported one lacks."""
     missing = []
-    if not hasattr(getattr(ifinfmsg, "ifinfo", None), "register_link_kind"):
-        missing.append("ifinfmsg.ifinfo.register_link_kind")
+    if not isinstance(getattr(getattr(ifinfmsg, "ifinfo", None), "data_map", None), dict):
+        missing.append("ifinfmsg.ifinfo.data_map (the IFLA_INFO_DATA class of each link kind)")
     for cls in (ifinfmsg, ifaddrmsg, rtmsg, nsidmsg):
         if not (hasattr(cls, "encode") and hasattr(cls, "decode") and hasattr(cls, "fields")):
             missing.append(cls.__name__)
@@ -177,7 +219,7 @@ def version_problem():
     if (found is not None and found < MIN_VERSION) or missing:
         shown = "(version unknown)" if found is None else ".".join(map(str, found))
         return ("pyroute2 %s is too old; linuxnet.ipvlan needs >= %s%s "
-                "(Debian 12's python3-pyroute2 or 'pip install pyroute2')"
+                "(the distribution's python3-pyroute2 or 'pip install pyroute2')"
                 % (shown, ".".join(map(str, MIN_VERSION)),
                    "" if not missing else ": it lacks " + ", ".join(missing)))
     return None
@@ -186,10 +228,13 @@ def version_problem():
 def register():
     """Make kinds ipvlan and ipvtap encode and decode mode and flags.
 
-    Registration is process-wide and idempotent: calling it again is a
-    dictionary lookup.
+    ifinfmsg.ifinfo.info_data() picks the class of IFLA_INFO_DATA from the
+    class attribute data_map by IFLA_INFO_KIND in every release from 0.5.14
+    to 0.9; register_link_kind(module=...), which 0.6.1 and later have, does
+    no more than set these two entries. Registration is process-wide and
+    idempotent: calling it again is a dictionary lookup.
     """
     data_map = ifinfmsg.ifinfo.data_map
     if data_map.get("ipvlan") is ipvlan_data and data_map.get("ipvtap") is ipvlan_data:
         return
-    ifinfmsg.ifinfo.register_link_kind(module={"ipvlan": ipvlan_data, "ipvtap": ipvlan_data})
+    data_map.update({"ipvlan": ipvlan_data, "ipvtap": ipvlan_data})

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from harness import ip, ip_json, run_module, unique_name
+from harness import controller_tool, ip, ip_json, run_module, unique_name
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import boot, persist
 
@@ -373,7 +373,7 @@ def test_role_in_check_mode_reports_what_it_would_write(make_veth, tmp_path):
                ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
     before = os.path.exists("/etc/linuxnet-ipvlan/rolecheck.json")
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+    proc = subprocess.run([controller_tool("ansible-playbook"),
                            "--check", "-i", "localhost,", "-c", "local",
                            "-e", "ansible_python_interpreter=" + sys.executable, str(playbook)],
                           capture_output=True, text=True, env=env, check=False)

@@ -124,27 +124,43 @@ def test_no_version_anywhere_is_not_too_old_when_the_features_are_there(monkeypa
 
 
 def test_a_known_old_version_or_a_missing_feature_is_too_old(monkeypatch):
-    monkeypatch.setattr(ext.pyroute2, "__version__", "0.6.13")
-    assert "pyroute2 0.6.13 is too old; linuxnet.ipvlan needs >= 0.7.2" in ext.version_problem()
-    monkeypatch.setattr(ext.pyroute2, "__version__", "unknown")
+    monkeypatch.setattr(ext, "version", lambda: (0, 5, 13))
+    assert "pyroute2 0.5.13 is too old; linuxnet.ipvlan needs >= 0.5.14" in ext.version_problem()
     monkeypatch.setattr(ext, "version", lambda: None)
-    monkeypatch.setattr(ext, "missing_features", lambda: ["ifinfmsg.ifinfo.register_link_kind"])
+    monkeypatch.setattr(ext, "missing_features", lambda: ["ifinfmsg.ifinfo.data_map"])
     problem = ext.version_problem()
     assert "pyroute2 (version unknown) is too old" in problem
-    assert "lacks ifinfmsg.ifinfo.register_link_kind" in problem
+    assert "lacks ifinfmsg.ifinfo.data_map" in problem
+
+
+def test_a_kind_table_that_is_not_there_is_named(monkeypatch):
+    """A release whose ifinfmsg.ifinfo has no data_map (none known) is
+    refused by the feature it lacks, not by its version."""
+    monkeypatch.delattr(ext.ifinfmsg.ifinfo, "data_map")
+    assert ext.missing_features() == [
+        "ifinfmsg.ifinfo.data_map (the IFLA_INFO_DATA class of each link kind)"]
+
+
+def test_the_message_classes_come_from_one_root():
+    """0.5 and 0.7+ keep them under pyroute2.netlink, 0.6 under
+    pr2modules.netlink; all of them from the same one."""
+    assert ext.ROOT in ext.ROOTS
+    for cls in (ext.ifinfmsg, ext.ifaddrmsg, ext.rtmsg, ext.nsidmsg, ext.NetlinkError, ext.nla):
+        assert cls.__module__.split(".")[0] == ext.ROOT, cls
 
 
 LAZY_CHECK = r"""
 import sys
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
 assert ext.HAS_PYROUTE2, ext.PYROUTE2_IMPORT_ERROR
-loaded = sorted(m for m in sys.modules if m.startswith("pyroute2"))
-assert "pyroute2.iproute" not in loaded and "pyroute2.ndb" not in loaded, loaded
+root = ext.ROOT  # pr2modules on 0.6, whose parts live there
+loaded = sorted(m for m in sys.modules if m.startswith(("pyroute2", "pr2modules")))
+assert root + ".iproute" not in loaded and root + ".ndb" not in loaded, loaded
 print(len(loaded), ext.version())
 import pyroute2
 from pyroute2 import NDB  # the rest of the package, on first use
-assert pyroute2.IPRoute.__module__.startswith("pyroute2.iproute") and NDB
-assert "pyroute2.iproute" in sys.modules
+assert pyroute2.IPRoute.__module__.startswith(root + ".iproute") and NDB
+assert root + ".iproute" in sys.modules
 """
 
 
