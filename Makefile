@@ -29,14 +29,14 @@ VENV_STAMP := $(VENV)/.requirements-dev.stamp
 # run in a second lane beside them (tests/run-suites --lanes); the summary
 # lists them in SUITES order.
 LAB_SUITES := integration bench-smoke molecule
-SUITES := unit sanity lint changelog docs build matrix integration-native pyroute2-matrix $(LAB_SUITES)
+SUITES := unit sanity lint changelog docs build matrix integration-native platforms $(LAB_SUITES)
 
 # The venv's tools (ansible-galaxy, ansible-test, ansible-playbook for
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
-	integration integration-native pyroute2-matrix lab-debs molecule bench bench-native \
+	integration integration-native platforms platforms-lab lab-debs molecule bench bench-native \
 	bench-smoke clean distclean
 
 help:
@@ -54,7 +54,8 @@ help:
 	@echo 'make matrix              unit + native integration on each other ansible-core of the tested range'
 	@echo 'make matrix-sanity       ansible-test sanity of each of those releases (not in make test)'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
-	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
+	@echo 'make platforms           the node-side unit + native integration suites on each platform'"'"'s Python and pyroute2 (tests/platforms/run --list)'
+	@echo 'make platforms-lab       the HOWTO ports via the role with every platform'"'"'s Python and pyroute2, in the lab (not in make test)'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 6.1 and 6.12, over SSH)'
@@ -107,7 +108,7 @@ sanity: venv
 # (offline: true in .ansible-lint: it neither installs a copy under .ansible/
 # nor asks Galaxy or GitHub anything). Only directories holding files are
 # passed on: a missing or empty one is not an error.
-LINT_DIRS := roles molecule docs/examples tests/bench
+LINT_DIRS := roles molecule docs/examples tests/bench tests/platforms
 lint: export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(BUILD)
 lint: venv collection-path
 	@dirs=(); \
@@ -188,28 +189,21 @@ PYTEST_LAB := $(VENV)/bin/python -m pytest -p no:cacheprovider
 
 # --- pyroute2 as users have it ---------------------------------------------------
 # .venv has PyPI's newest 0.9 (requirements-dev.txt): `unit` and
-# `integration-native` run with it. pyroute2-matrix runs both again with
-# PyPI's 0.7.2 (the minimum) and with Debian 12's python3-pyroute2, each put
-# ahead of .venv's on PYTHONPATH (the venv's pytest and Ansible stay): a
-# directory under $(BUILD)/pyroute2 each, never installed system-wide. (The
-# role install test is left out there: it uses the system's Python, not
-# PYTHONPATH.)
-# Debian's package comes from Debian's registry (apt-get download) and is
-# unpacked with dpkg-deb -x; lab-debs keeps the .debs (with its dependency
-# python3-psutil), which the role installs for real with apt in a throwaway
-# mount namespace (tests/integration/test_role_installs_pyroute2.py, part of
+# `integration-native` run with it on the controller's Python. `platforms`
+# runs the code that runs on a node (tests/unit/plugins/module_utils and the
+# native integration suite) again with each platform's Python and pyroute2
+# (tests/platforms/run: RHEL 9's 3.9 + 0.5.14 to the newest 3.13 + 0.9.7),
+# each in a venv under $(BUILD)/platforms. Debian 12's is Debian's own
+# package: it comes from Debian's registry (apt-get download) and is
+# unpacked with dpkg-deb -x under $(BUILD)/pyroute2/debian, never installed;
+# lab-debs keeps the .debs (with its dependency python3-psutil), which the
+# role installs for real with apt in a throwaway mount namespace
+# (tests/integration/test_role_installs_pyroute2.py, part of
 # integration-native).
 PYROUTE2_DIR := $(BUILD)/pyroute2
-PYROUTE2_MIN := 0.7.2
-PYROUTE2_PYPI_MIN := $(CURDIR)/$(PYROUTE2_DIR)/pypi-$(PYROUTE2_MIN)
 PYROUTE2_DEBIAN := $(CURDIR)/$(PYROUTE2_DIR)/debian/usr/lib/python3/dist-packages
 PYROUTE2_DEBS := $(PYROUTE2_DIR)/debs
-
-$(PYROUTE2_PYPI_MIN)/.stamp: | venv
-	rm -rf $(PYROUTE2_PYPI_MIN)
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --quiet \
-		--no-deps --target $(PYROUTE2_PYPI_MIN) pyroute2==$(PYROUTE2_MIN)
-	touch $@
+PLATFORMS_RUN := tests/platforms/run
 
 # apt-get download runs as root here; apt warns that its _apt user cannot
 # write the directory, and downloads all the same.
@@ -227,41 +221,58 @@ $(PYROUTE2_DEBIAN)/pyroute2/__init__.py: $(PYROUTE2_DEBS)/.stamp
 
 lab-debs: $(PYROUTE2_DEBS)/.stamp
 
-pyroute2-matrix: venv collection-path $(PYROUTE2_PYPI_MIN)/.stamp $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
-	@test -x $(LAB_RUN) || { echo "pyroute2-matrix: $(LAB_RUN) is missing" >&2; exit 2; }
-	@for variant in "PyPI $(PYROUTE2_MIN)=$(PYROUTE2_PYPI_MIN)" \
-		"Debian 12 $$(dpkg-deb -f $(PYROUTE2_DEBS)/python3-pyroute2_*.deb Version)=$(PYROUTE2_DEBIAN)"; do \
-		path=$${variant#*=}; \
-		echo "== pyroute2 $${variant%%=*} ($$path): unit, integration-native"; \
-		PYTHONPATH=$$path:$(CURDIR)/$(BUILD) $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit; \
-		PYTHONPATH=$$path:$(CURDIR)/$(BUILD) $(LAB_RUN) --native -- \
-			$(PYTEST_LAB) -q -m "not ipvlan" tests/integration \
-			--ignore tests/integration/test_role_installs_pyroute2.py; \
-	done
+platforms: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
+platforms: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
+	@test -x $(LAB_RUN) || { echo "platforms: $(LAB_RUN) is missing" >&2; exit 2; }
+	$(PLATFORMS_RUN)
+
+# The kernel HOWTO's ports (an l2 bridge port, an l3s private port with an
+# ipvtap) converged by the topology role with every platform's Python and
+# pyroute2 at once, on one lab guest over SSH (tests/platforms/lab): traffic
+# checked, a re-run must change nothing. Minutes in the TCG VM, so not in
+# make test (make integration and make molecule run the oldest and newest
+# pairs there each time); PLATFORMS_LAB_KERNEL picks the guest's kernel.
+PLATFORMS_LAB_KERNEL ?= 6.1
+platforms-lab: venv collection-path
+	@test -x $(LAB_RUN) || { echo "platforms-lab: $(LAB_RUN) is missing" >&2; exit 2; }
+	$(LAB_RUN) --ssh --kernel $(PLATFORMS_LAB_KERNEL) -- tests/platforms/lab
 
 # The tests that need an ipvlan kernel, in the lab (a VM on our machines),
-# with Debian 12's python3-pyroute2 ahead of .venv's on PYTHONPATH: the
-# pyroute2 the distribution ships, on the lab's Debian kernel. The others
-# need none and ran in the lab's native mode (integration-native): in the
-# TCG VM they would cost minutes more and add nothing.
-integration: export PYTHONPATH := $(PYROUTE2_DEBIAN):$(CURDIR)/$(BUILD)
+# on the oldest platform of tests/platforms/run (INTEGRATION_PLATFORM, el9:
+# RHEL 9's Python 3.9 and pyroute2 0.5.14) as its modules would run on such
+# a node; `make integration INTEGRATION_PLATFORM=newest` (or any name of
+# tests/platforms/run --list) runs it with another. The others need no
+# ipvlan and ran in the lab's native mode (integration-native, platforms): in
+# the TCG VM they would cost minutes more and add nothing.
+INTEGRATION_PLATFORM ?= el9
+integration: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
+integration: export LINUXNET_TEST_CONTROLLER_BIN := $(BIN)
 integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
-	$(LAB_RUN) -- $(PYTEST_LAB) -m ipvlan tests/integration
+	@python=$$($(PLATFORMS_RUN) --python-of $(INTEGRATION_PLATFORM)) && \
+	path=$$($(PLATFORMS_RUN) --pythonpath-of $(INTEGRATION_PLATFORM)) && \
+	echo "integration: platform $(INTEGRATION_PLATFORM) ($$python)" && \
+	PYTHONPATH=$$path $(LAB_RUN) --env LINUXNET_TEST_CONTROLLER_BIN -- \
+		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration
 
 integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
 # Every molecule scenario (molecule/*/molecule.yml) with `molecule test`, in one
-# boot of the kernel lab in SSH mode with two guests, lab1 on Debian's 6.1
-# kernel and lab2 on 6.12 (one holder of the VM lock): molecule runs here as
-# the controller and manages both over SSH (the lab writes their inventory,
-# tests/molecule-run adds their Python). default runs on both, fleet is the
-# two of them as a fleet; so every run covers both kernels.
+# boot of the kernel lab in SSH mode with two guests (one holder of the VM
+# lock), a mixed fleet: lab1 on Debian's MOLECULE_KERNELS' first kernel with
+# the oldest platform's Python and pyroute2 (el9: 3.9 + 0.5.14), lab2 on the
+# second with the newest (3.13 + 0.9.7), MOLECULE_PLATFORMS. molecule runs
+# here as the controller and manages both over SSH (the lab writes their
+# inventory, tests/molecule-run gives each its platform's Python). default
+# runs on both, fleet is the two of them as a fleet; so every run covers both
+# kernels and both platforms.
+MOLECULE_KERNELS ?= 6.1,6.12
+MOLECULE_PLATFORMS ?= el9 newest
 molecule: venv collection-path
 	@test -x $(LAB_RUN) || { echo "molecule: $(LAB_RUN) is missing" >&2; exit 2; }
-	$(LAB_RUN) --ssh --kernel 6.1,6.12 -- tests/molecule-run
+	LAB_PLATFORMS="$(MOLECULE_PLATFORMS)" $(LAB_RUN) --ssh --kernel $(MOLECULE_KERNELS) -- tests/molecule-run
 
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's

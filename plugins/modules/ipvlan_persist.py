@@ -42,7 +42,7 @@ author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 requirements:
   - systemd on the managed node (for the unit to run at boot)
-  - pyroute2 >= 0.7.2 for the Python O(python) names, and for the module's own
+  - pyroute2 >= 0.5.14 for the Python O(python) names, and for the module's own
   - root on the managed node
 attributes:
   check_mode:
