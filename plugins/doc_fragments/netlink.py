@@ -13,7 +13,7 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r"""
 options: {}
 requirements:
-  - pyroute2 >= 0.5.14 on the managed node (tested with the releases RHEL 9 (EPEL), Ubuntu 22.04 and 24.04, Debian 12 and 13, Fedora and Alpine ship, 0.5.14 to 0.9.7)
+  - pyroute2 >= 0.5.14 on the managed node (tested with the releases that RHEL 9 (EPEL), Ubuntu, Debian, Fedora and Alpine ship, 0.5.14 to 0.9.7)
   - Python 3.9 to 3.13 on the managed node
   - root on the managed node (CAP_NET_ADMIN; CAP_SYS_ADMIN to enter or create named namespaces)
 """
