@@ -36,7 +36,7 @@ SUITES := unit sanity lint changelog docs build matrix integration-native pyrout
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
-	integration integration-native pyroute2-matrix lab-debs molecule bench bench-native \
+	integration integration-native pyroute2-matrix lab-debs lab-wheels molecule bench bench-native \
 	bench-smoke clean distclean
 
 help:
@@ -57,6 +57,7 @@ help:
 	@echo 'make pyroute2-matrix     unit + integration-native again with PyPI pyroute2 0.7.2 and Debian 12 python3-pyroute2'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
+	@echo 'make lab-wheels          PyPI'"'"'s pyroute2 wheel under $(BUILD)/pyroute2/wheels (for the role'"'"'s pip fallback test)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 6.1 and 6.12, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
@@ -67,7 +68,7 @@ help:
 # (no apt run may overlap another, or the role install test's overlay of
 # /usr and /var): .venv, Debian's pyroute2 .debs, and the lab's packages
 # and kernels (tests/lab/run --prepare).
-test: venv collection-path lab-debs lab-prepare
+test: venv collection-path lab-debs lab-wheels lab-prepare
 	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
 
 lab-prepare:
@@ -227,6 +228,20 @@ $(PYROUTE2_DEBIAN)/pyroute2/__init__.py: $(PYROUTE2_DEBS)/.stamp
 
 lab-debs: $(PYROUTE2_DEBS)/.stamp
 
+# PyPI's pyroute2 wheel (.venv's version) for the role's pip fallback test
+# (tests/integration/test_role_pyroute2_fallback.py): the native lab has no
+# network, so the test serves it from a package index in a directory.
+PYROUTE2_WHEELS := $(PYROUTE2_DIR)/wheels
+$(PYROUTE2_WHEELS)/.stamp: | venv
+	rm -rf $(PYROUTE2_WHEELS)
+	$(BIN)/python -m pip download --disable-pip-version-check --progress-bar off --quiet \
+		--no-deps --only-binary :all: -d $(PYROUTE2_WHEELS) \
+		pyroute2==$$(sed -n 's/^pyroute2==//p' requirements-dev.txt)
+	ls $(PYROUTE2_WHEELS)/pyroute2-*.whl >/dev/null
+	touch $@
+
+lab-wheels: $(PYROUTE2_WHEELS)/.stamp
+
 pyroute2-matrix: venv collection-path $(PYROUTE2_PYPI_MIN)/.stamp $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "pyroute2-matrix: $(LAB_RUN) is missing" >&2; exit 2; }
 	@for variant in "PyPI $(PYROUTE2_MIN)=$(PYROUTE2_PYPI_MIN)" \
@@ -249,7 +264,7 @@ integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- $(PYTEST_LAB) -m ipvlan tests/integration
 
-integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp
+integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
