@@ -134,9 +134,10 @@ changelog: venv
 docs: venv collection-path
 	VENV=$(VENV) tests/docs/build
 
-# The tarball is built from galaxy.yml's manifest and its file list checked
-# against tests/build/tarball-files.txt (anything else fails: a cache, a
-# test, a development tool). galaxy.yml's links must exist as paths where
+# The tarball is built as galaxy.yml's build_ignore says (what to leave out;
+# a plain ansible-core, without distlib, builds it that way) and its file
+# list checked against tests/build/tarball-files.txt (anything else fails: a
+# cache, a test, a development tool). galaxy.yml's links must exist as paths where
 # they are not URLs. The tarball is installed into a throwaway path, and the
 # installed copy must be listed by ansible-galaxy and its plugins' and
 # role's documentation must load. Then the execution environment: `ansible-builder
