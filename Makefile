@@ -35,7 +35,7 @@ SUITES := unit sanity lint changelog docs build matrix integration-native pyrout
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
+.PHONY: help demo venv collection-path graphviz lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
 	integration integration-native pyroute2-matrix lab-debs lab-wheels molecule bench bench-native \
 	bench-smoke clean distclean
 
@@ -44,6 +44,7 @@ help:
 	@echo 'make demo                the HOWTO topology via the topology role, in the kernel lab'
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
+	@echo 'make graphviz            Graphviz'"'"'s dot from Debian'"'"'s registry, when missing (for unit, demo, docs)'
 	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
@@ -66,9 +67,9 @@ help:
 
 # Everything the suites install is installed first, one thing at a time
 # (no apt run may overlap another, or the role install test's overlay of
-# /usr and /var): .venv, Debian's pyroute2 .debs, and the lab's packages
-# and kernels (tests/lab/run --prepare).
-test: venv collection-path lab-debs lab-wheels lab-prepare
+# /usr and /var): .venv, Debian's pyroute2 .debs, PyPI's pyroute2 wheel,
+# Graphviz, and the lab's packages and kernels (tests/lab/run --prepare).
+test: venv collection-path lab-debs lab-wheels graphviz lab-prepare
 	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
 
 lab-prepare:
@@ -92,13 +93,24 @@ collection-path:
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn ../../.. $(COLLECTION_LINK)
 
+# Graphviz's dot, which draws the topology_dot filter's pictures: its unit
+# tests render every diagram with it, make demo and make docs draw theirs.
+# Installed from Debian's registry when missing (apt-get update first only
+# if the package lists do not have it).
+graphviz:
+	@command -v dot >/dev/null || { \
+		echo "graphviz: installing Debian's graphviz (dot renders the topology pictures)" >&2; \
+		apt-get install -y --no-install-recommends graphviz >/dev/null \
+		|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends graphviz >/dev/null; }; }
+	@command -v dot >/dev/null || { echo "graphviz: dot is still missing: apt-get install graphviz" >&2; exit 2; }
+
 # --- suites -------------------------------------------------------------------
 
 unit integration-native: export PYTHONPATH := $(CURDIR)/$(BUILD)
 
 # pytest's exit status 5 (no tests collected) counts as a failure on purpose:
 # a suite that tests nothing should not look green.
-unit: venv collection-path
+unit: venv collection-path graphviz
 	$(BIN)/python -m pytest tests/unit
 
 sanity: venv
@@ -128,10 +140,10 @@ changelog: venv
 
 # The docs site: antsibull-docs' pages for every plugin and the role, the
 # guides in docs/docsite/ and their pictures (the topology_dot filter on the
-# state in docs/docsite/fixtures/, rendered by Graphviz's dot, which is
-# installed from Debian's registry when missing), built by Sphinx offline
+# state in docs/docsite/fixtures/, rendered by Graphviz's dot: make
+# graphviz), built by Sphinx offline
 # with every warning an error (tests/docs/build).
-docs: venv collection-path
+docs: venv collection-path graphviz
 	VENV=$(VENV) tests/docs/build
 
 # The tarball is built as galaxy.yml's build_ignore says (what to leave out;
@@ -177,7 +189,7 @@ build: venv
 # requires_ansible to the newest): unit and native integration suites on
 # each, in venvs under $(BUILD)/core-X.Y (tests/matrix/run). .venv's release
 # is the one the other suites, sanity included, run on.
-matrix: venv collection-path lab-debs
+matrix: venv collection-path lab-debs graphviz
 	tests/matrix/run
 
 # ansible-test sanity of each of those releases (minutes each the first
@@ -282,7 +294,7 @@ molecule: venv collection-path
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's
 # kernel here, or a private namespace where the kernel has ipvlan).
-demo: venv collection-path
+demo: venv collection-path graphviz
 	@test -x $(LAB_RUN) || { echo "demo: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- docs/examples/demo.sh
 
