@@ -112,7 +112,7 @@ def test_role_installs_the_distribution_pyroute2_and_the_module_works(debs, tmp_
 
 
 def test_role_in_check_mode_says_it_would_install_the_package_and_installs_nothing(debs, tmp_path):
-    out, _ = run_role(debs, tmp_path, options="--check")
+    out = run_role(debs, tmp_path, options="--check")[0]
     assert "Failed to import the required Python library (pyroute2)" in out, out
     assert "TASK [linuxnet.ipvlan.topology : Install pyroute2 from the distribution, python3-pyroute2 with apt]" \
         in out, out

@@ -82,7 +82,8 @@ echo "DPKG: $(dpkg-query -W -f '${Status}' python3-pyroute2 2>&1)"
 echo "SYSTEM-IMPORT: $(/usr/bin/python3 -c 'import pyroute2' 2>&1 | tail -1)"
 echo "VENV: $(ls -d /opt/linuxnet-ipvlan/venv 2>&1)"
 if [ -x /opt/linuxnet-ipvlan/venv/bin/python ]; then
-    echo "VENV-IMPORT: $(/opt/linuxnet-ipvlan/venv/bin/python -c 'import pyroute2, importlib.metadata as md; print(pyroute2.__file__, md.version("pyroute2"))' 2>&1)"
+    echo "VENV-IMPORT: $(/opt/linuxnet-ipvlan/venv/bin/python -c \
+        'import pyroute2, importlib.metadata as md; print(pyroute2.__file__, md.version("pyroute2"))' 2>&1)"
 fi
 """
 
@@ -157,7 +158,7 @@ def test_role_falls_back_to_a_venv_and_the_modules_run_with_its_python(index, tm
 
 
 def test_role_with_the_fallback_off_fails_saying_what_to_do(index, tmp_path):
-    index_url, _ = index
+    index_url = index[0]
     out = run_role(tmp_path, index_url, fallback="none")
     assert "PLAYBOOK-STATUS: 2" in out, out
     assert "No package matching 'python3-pyroute2' is available" in out, out
@@ -174,7 +175,7 @@ def test_role_with_the_fallback_off_fails_saying_what_to_do(index, tmp_path):
 
 
 def test_role_in_check_mode_says_what_it_would_install_and_installs_nothing(index, tmp_path):
-    index_url, _ = index
+    index_url = index[0]
     out = run_role(tmp_path, index_url, options=["--check"])
     assert "PLAYBOOK-STATUS: 0" in out, out
     message = re.search(r'"msg": "(Check mode: pyroute2 is not usable on this node .*)"', out)
