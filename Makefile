@@ -35,8 +35,8 @@ SUITES := unit sanity lint changelog docs build matrix integration-native platfo
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
-	integration integration-native platforms platforms-lab lab-debs molecule bench bench-native \
+.PHONY: help demo venv collection-path graphviz lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
+	integration integration-native platforms platforms-lab lab-debs lab-wheels molecule bench bench-native \
 	bench-smoke clean distclean
 
 help:
@@ -44,6 +44,7 @@ help:
 	@echo 'make demo                the HOWTO topology via the topology role, in the kernel lab'
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
+	@echo 'make graphviz            Graphviz'"'"'s dot from Debian'"'"'s registry, when missing (for unit, demo, docs)'
 	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
@@ -58,6 +59,7 @@ help:
 	@echo 'make platforms-lab       the HOWTO ports via the role with every platform'"'"'s Python and pyroute2, in the lab (not in make test)'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
+	@echo 'make lab-wheels          PyPI'"'"'s pyroute2 wheel under $(BUILD)/pyroute2/wheels (for the role'"'"'s pip fallback test)'
 	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 6.1 and 6.12, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
@@ -66,9 +68,9 @@ help:
 
 # Everything the suites install is installed first, one thing at a time
 # (no apt run may overlap another, or the role install test's overlay of
-# /usr and /var): .venv, Debian's pyroute2 .debs, and the lab's packages
-# and kernels (tests/lab/run --prepare).
-test: venv collection-path lab-debs lab-prepare
+# /usr and /var): .venv, Debian's pyroute2 .debs, PyPI's pyroute2 wheel,
+# Graphviz, and the lab's packages and kernels (tests/lab/run --prepare).
+test: venv collection-path lab-debs lab-wheels graphviz lab-prepare
 	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
 
 lab-prepare:
@@ -92,13 +94,24 @@ collection-path:
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn ../../.. $(COLLECTION_LINK)
 
+# Graphviz's dot, which draws the topology_dot filter's pictures: its unit
+# tests render every diagram with it, make demo and make docs draw theirs.
+# Installed from Debian's registry when missing (apt-get update first only
+# if the package lists do not have it).
+graphviz:
+	@command -v dot >/dev/null || { \
+		echo "graphviz: installing Debian's graphviz (dot renders the topology pictures)" >&2; \
+		apt-get install -y --no-install-recommends graphviz >/dev/null \
+		|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends graphviz >/dev/null; }; }
+	@command -v dot >/dev/null || { echo "graphviz: dot is still missing: apt-get install graphviz" >&2; exit 2; }
+
 # --- suites -------------------------------------------------------------------
 
 unit integration-native: export PYTHONPATH := $(CURDIR)/$(BUILD)
 
 # pytest's exit status 5 (no tests collected) counts as a failure on purpose:
 # a suite that tests nothing should not look green.
-unit: venv collection-path
+unit: venv collection-path graphviz
 	$(BIN)/python -m pytest tests/unit
 
 sanity: venv
@@ -128,15 +141,16 @@ changelog: venv
 
 # The docs site: antsibull-docs' pages for every plugin and the role, the
 # guides in docs/docsite/ and their pictures (the topology_dot filter on the
-# state in docs/docsite/fixtures/, rendered by Graphviz's dot, which is
-# installed from Debian's registry when missing), built by Sphinx offline
+# state in docs/docsite/fixtures/, rendered by Graphviz's dot: make
+# graphviz), built by Sphinx offline
 # with every warning an error (tests/docs/build).
-docs: venv collection-path
+docs: venv collection-path graphviz
 	VENV=$(VENV) tests/docs/build
 
-# The tarball is built from galaxy.yml's manifest and its file list checked
-# against tests/build/tarball-files.txt (anything else fails: a cache, a
-# test, a development tool). galaxy.yml's links must exist as paths where
+# The tarball is built as galaxy.yml's build_ignore says (what to leave out;
+# a plain ansible-core, without distlib, builds it that way) and its file
+# list checked against tests/build/tarball-files.txt (anything else fails: a
+# cache, a test, a development tool). galaxy.yml's links must exist as paths where
 # they are not URLs. The tarball is installed into a throwaway path, and the
 # installed copy must be listed by ansible-galaxy and its plugins' and
 # role's documentation must load. Then the execution environment: `ansible-builder
@@ -176,7 +190,7 @@ build: venv
 # requires_ansible to the newest): unit and native integration suites on
 # each, in venvs under $(BUILD)/core-X.Y (tests/matrix/run). .venv's release
 # is the one the other suites, sanity included, run on.
-matrix: venv collection-path lab-debs
+matrix: venv collection-path lab-debs graphviz
 	tests/matrix/run
 
 # ansible-test sanity of each of those releases (minutes each the first
@@ -221,6 +235,20 @@ $(PYROUTE2_DEBIAN)/pyroute2/__init__.py: $(PYROUTE2_DEBS)/.stamp
 
 lab-debs: $(PYROUTE2_DEBS)/.stamp
 
+# PyPI's pyroute2 wheel (.venv's version) for the role's pip fallback test
+# (tests/integration/test_role_pyroute2_fallback.py): the native lab has no
+# network, so the test serves it from a package index in a directory.
+PYROUTE2_WHEELS := $(PYROUTE2_DIR)/wheels
+$(PYROUTE2_WHEELS)/.stamp: | venv
+	rm -rf $(PYROUTE2_WHEELS)
+	$(BIN)/python -m pip download --disable-pip-version-check --progress-bar off --quiet \
+		--no-deps --only-binary :all: -d $(PYROUTE2_WHEELS) \
+		pyroute2==$$(sed -n 's/^pyroute2==//p' requirements-dev.txt)
+	ls $(PYROUTE2_WHEELS)/pyroute2-*.whl >/dev/null
+	touch $@
+
+lab-wheels: $(PYROUTE2_WHEELS)/.stamp
+
 platforms: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
 platforms: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "platforms: $(LAB_RUN) is missing" >&2; exit 2; }
@@ -255,7 +283,7 @@ integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	PYTHONPATH=$$path $(LAB_RUN) --env LINUXNET_TEST_CONTROLLER_BIN -- \
 		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration
 
-integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp
+integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 
@@ -277,7 +305,7 @@ molecule: venv collection-path
 # The collection's main job on an embedded default: the kernel HOWTO's
 # topology converged by the topology role in the lab (a VM with Debian's
 # kernel here, or a private namespace where the kernel has ipvlan).
-demo: venv collection-path
+demo: venv collection-path graphviz
 	@test -x $(LAB_RUN) || { echo "demo: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) -- docs/examples/demo.sh
 

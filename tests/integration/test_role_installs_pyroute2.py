@@ -1,7 +1,8 @@
 """The topology role's install path, for real: the managed node's Python
 lacks pyroute2, the module says so, the role installs the distribution's
 python3-pyroute2 with the package manager (apt, through
-ansible.builtin.package), and the module then works.
+ansible.builtin.package), and the module then works; in check mode it says
+it would install the package, and installs nothing.
 
 Nothing of it may touch this machine's system, and the lab has no network.
 So the playbook runs in a mount namespace of its own (unshare --mount,
@@ -56,7 +57,7 @@ if /usr/bin/python3 -c 'import pyroute2' 2>/dev/null; then
     echo "CHECK: /usr/bin/python3 already has pyroute2"; exit 3
 fi
 status=0
-"$ansible_playbook" -c local -i localhost, "$playbook" || status=$?
+"$ansible_playbook" -c local -i localhost, ${PLAYBOOK_OPTIONS-} "$playbook" || status=$?
 echo "PLAYBOOK-STATUS: $status"
 echo "DPKG: $(dpkg-query -W -f '${Status} ${Version}' python3-pyroute2 2>&1)"
 echo "IMPORT: $(/usr/bin/python3 -c 'import pyroute2, importlib.metadata as md; print(pyroute2.__file__, md.version("pyroute2"))' 2>&1)"
@@ -74,14 +75,15 @@ def debs():
     return found
 
 
-def test_role_installs_the_distribution_pyroute2_and_the_module_works(debs, tmp_path):
+def run_role(debs, tmp_path, options=""):
     playbook = tmp_path / "role.yml"
     playbook.write_text(PLAYBOOK)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build"),
                ANSIBLE_PYTHON_INTERPRETER=SYSTEM_PYTHON, ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+               PLAYBOOK_OPTIONS=options)
     # the suite may run with a pyroute2 on PYTHONPATH (make integration
     # puts Debian's there): the system's Python must not see it
     env.pop("PYTHONPATH", None)
@@ -92,6 +94,11 @@ def test_role_installs_the_distribution_pyroute2_and_the_module_works(debs, tmp_
                           cwd=str(tmp_path), timeout=1200)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "PLAYBOOK-STATUS: 0" in out, out
+    return out, env
+
+
+def test_role_installs_the_distribution_pyroute2_and_the_module_works(debs, tmp_path):
+    out, env = run_role(debs, tmp_path)
     # the path taken: the module failed for want of pyroute2, the rescue
     # installed the package, the second converge ran
     assert "Failed to import the required Python library (pyroute2)" in out, out
@@ -102,3 +109,14 @@ def test_role_installs_the_distribution_pyroute2_and_the_module_works(debs, tmp_
     # and nothing of it reached this machine's system
     assert subprocess.run([SYSTEM_PYTHON, "-c", "import pyroute2"], env=env,
                           capture_output=True, check=False).returncode != 0
+
+
+def test_role_in_check_mode_says_it_would_install_the_package_and_installs_nothing(debs, tmp_path):
+    out = run_role(debs, tmp_path, options="--check")[0]
+    assert "Failed to import the required Python library (pyroute2)" in out, out
+    assert "TASK [linuxnet.ipvlan.topology : Install pyroute2 from the distribution, python3-pyroute2 with apt]" \
+        in out, out
+    assert "A run would first install python3-pyroute2 with apt, then converge the topology. " \
+        "Nothing was installed or changed." in out, out
+    assert "DPKG: dpkg-query: no packages found matching python3-pyroute2" in out, out
+    assert "IMPORT: Traceback" in out and "No module named 'pyroute2'" in out, out
