@@ -21,9 +21,10 @@ runs with Debian's pyroute2 afterwards."""
 import glob
 import os
 import subprocess
-import sys
 
 import pytest
+
+from harness import controller_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEBS = os.path.join(ROOT, ".build", "pyroute2", "debs")
@@ -87,7 +88,7 @@ def run_role(debs, tmp_path, options=""):
     # the suite may run with a pyroute2 on PYTHONPATH (make integration
     # puts Debian's there): the system's Python must not see it
     env.pop("PYTHONPATH", None)
-    ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    ansible_playbook = controller_tool("ansible-playbook")
     proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", INSIDE,
                            "inside", str(scratch), str(playbook), ansible_playbook] + debs,
                           capture_output=True, text=True, env=env, check=False,

@@ -24,9 +24,10 @@ import glob
 import os
 import re
 import subprocess
-import sys
 
 import pytest
+
+from harness import controller_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WHEELS = os.path.join(ROOT, ".build", "pyroute2", "wheels")
@@ -116,7 +117,7 @@ def run_role(tmp_path, index_url, fallback="venv", options=()):
     # the suite may run with a pyroute2 on PYTHONPATH: no Python of the
     # node may see it
     env.pop("PYTHONPATH", None)
-    ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    ansible_playbook = controller_tool("ansible-playbook")
     proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", INSIDE,
                            "inside", str(scratch), str(playbook), ansible_playbook] + list(options),
                           capture_output=True, text=True, env=env, check=False,
