@@ -45,7 +45,7 @@ help:
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
 	@echo 'make graphviz            Graphviz'"'"'s dot from Debian'"'"'s registry, when missing (for unit, demo, docs)'
-	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; virtme-ng)'
+	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; kernels 5.10 and 7.3 from other Debian suites; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
 	@echo 'make lint                ansible-lint on roles/, molecule/, docs/examples/'
@@ -75,7 +75,7 @@ test: venv collection-path lab-debs lab-wheels graphviz lab-prepare
 
 lab-prepare:
 	@test -x $(LAB_RUN) || { echo "lab-prepare: $(LAB_RUN) is missing" >&2; exit 2; }
-	$(LAB_RUN) --prepare --ssh --kernel 6.1,6.12
+	$(LAB_RUN) --prepare --ssh --kernel 5.10,6.1,6.12,7.3
 
 # --- set-up -------------------------------------------------------------------
 
