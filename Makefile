@@ -60,7 +60,7 @@ help:
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
 	@echo 'make lab-wheels          PyPI'"'"'s pyroute2 wheel under $(BUILD)/pyroute2/wheels (for the role'"'"'s pip fallback test)'
-	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 6.1 and 6.12, over SSH)'
+	@echo 'make molecule            molecule test of the molecule/ scenarios against the kernel lab (VMs on 5.10 and 7.3, over SSH)'
 	@echo 'make bench               the scaling benchmark (N=25,100,400; shell vs role vs one task per object), in the lab'
 	@echo 'make bench-smoke         the benchmark at N=3, every method: proves it still works (part of make test)'
 	@echo 'make bench-native        ipvlan_info and a whole read of N=100,400,2000 namespaces, this kernel, no VM'
@@ -296,7 +296,7 @@ integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEE
 # inventory, tests/molecule-run gives each its platform's Python). default
 # runs on both, fleet is the two of them as a fleet; so every run covers both
 # kernels and both platforms.
-MOLECULE_KERNELS ?= 6.1,6.12
+MOLECULE_KERNELS ?= 5.10,7.3
 MOLECULE_PLATFORMS ?= el9 newest
 molecule: venv collection-path
 	@test -x $(LAB_RUN) || { echo "molecule: $(LAB_RUN) is missing" >&2; exit 2; }
