@@ -141,14 +141,14 @@ def test_role_falls_back_to_a_venv_and_the_modules_run_with_its_python(index, tm
     # package, pip installed pyroute2 into the venv, the module ran again
     assert "Failed to import the required Python library (pyroute2)" in out, out
     assert "No package matching 'python3-pyroute2' is available" in out, out
-    assert ("TASK [linuxnet.ipvlan.topology : Install pyroute2 with pip into the venv, pyroute2>=0.7.2 into %s]"
+    assert ("TASK [linuxnet.ipvlan.topology : Install pyroute2 with pip into the venv, pyroute2>=0.5.14 into %s]"
             % VENV) in out, out
     assert "failed=0" in out, out
     # with the venv's python: the converge after the fallback, and the
     # verify step's ipvlan_info
     assert module_interpreters(out, "ipvlan_topology") == [SYSTEM_PYTHON, VENV + "/bin/python"], out
     assert module_interpreters(out, "ipvlan_info") == [VENV + "/bin/python"], out
-    assert ("PYROUTE2-SOURCE: venv %s %s/bin/python pyroute2>=0.7.2 %s" % (VENV, VENV, index_url)) in out, out
+    assert ("PYROUTE2-SOURCE: venv %s %s/bin/python pyroute2>=0.5.14 %s" % (VENV, VENV, index_url)) in out, out
     # PyPI's wheel, in the venv (whose python is the system's python3)
     assert re.search(r"^VENV-IMPORT: %s/lib/python3\.\d+/site-packages/pyroute2/__init__\.py %s$"
                      % (re.escape(VENV), re.escape(version)), out, re.M), out
@@ -169,8 +169,8 @@ def test_role_with_the_fallback_off_fails_saying_what_to_do(index, tmp_path):
     assert "Failed to import the required Python library (pyroute2)" in text, text
     assert "ipvlan_topology_pyroute2_fallback is none" in text, text
     for remedy in ("make the distribution's python3-pyroute2 installable with apt", "enable EPEL",
-                   "set ipvlan_topology_pyroute2_fallback: venv to install pyroute2>=0.7.2 with pip into "
-                   + VENV, "install pyroute2 0.7.2 or later for the node's Python yourself"):
+                   "set ipvlan_topology_pyroute2_fallback: venv to install pyroute2>=0.5.14 with pip into "
+                   + VENV, "install pyroute2 0.5.14 or later for the node's Python yourself"):
         assert remedy in text, text
     assert "VENV: ls: cannot access '%s'" % VENV in out, out
 
@@ -181,7 +181,7 @@ def test_role_in_check_mode_says_what_it_would_install_and_installs_nothing(inde
     assert "PLAYBOOK-STATUS: 0" in out, out
     message = re.search(r'"msg": "(Check mode: pyroute2 is not usable on this node .*)"', out)
     assert message, out
-    assert ("A run would first install pyroute2>=0.7.2 with pip into the venv %s (from %s) and run the "
+    assert ("A run would first install pyroute2>=0.5.14 with pip into the venv %s (from %s) and run the "
             "modules with %s/bin/python, then converge the topology. Nothing was installed or changed."
             % (VENV, index_url, VENV)) in message.group(1), out
     # no module ran after the one that found no pyroute2: verify is left out
