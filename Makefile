@@ -36,7 +36,7 @@ SUITES := unit sanity lint changelog docs build matrix integration-native platfo
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help demo venv collection-path graphviz lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
-	integration integration-native platforms platforms-lab lab-debs lab-wheels molecule bench bench-native \
+	integration integration-native platforms platforms-prepare platforms-lab lab-debs lab-wheels molecule bench bench-native \
 	bench-smoke clean distclean
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo 'make matrix-sanity       ansible-test sanity of each of those releases (not in make test)'
 	@echo 'make integration-native  tests/integration minus the ipvlan-marked ones, this kernel, private netns'
 	@echo 'make platforms           the node-side unit + native integration suites on each platform'"'"'s Python and pyroute2 (tests/platforms/run --list)'
+	@echo 'make platforms-prepare   every platform'"'"'s venv under $(BUILD)/platforms (part of make test'"'"'s set-up)'
 	@echo 'make platforms-lab       the HOWTO ports via the role with every platform'"'"'s Python and pyroute2, in the lab (not in make test)'
 	@echo 'make integration         the ipvlan-marked tests/integration, in the kernel lab (VM with ipvlan), Debian pyroute2'
 	@echo 'make lab-debs            Debian 12 python3-pyroute2 and python3-psutil .debs under $(BUILD)/pyroute2/debs (for the role install test)'
@@ -69,8 +70,9 @@ help:
 # Everything the suites install is installed first, one thing at a time
 # (no apt run may overlap another, or the role install test's overlay of
 # /usr and /var): .venv, Debian's pyroute2 .debs, PyPI's pyroute2 wheel,
-# Graphviz, and the lab's packages and kernels (tests/lab/run --prepare).
-test: venv collection-path lab-debs lab-wheels graphviz lab-prepare
+# Graphviz, every platform's venv, and the lab's packages and kernels
+# (tests/lab/run --prepare).
+test: venv collection-path lab-debs lab-wheels graphviz platforms-prepare lab-prepare
 	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
 
 lab-prepare:
@@ -249,6 +251,13 @@ $(PYROUTE2_WHEELS)/.stamp: | venv
 
 lab-wheels: $(PYROUTE2_WHEELS)/.stamp
 
+# Every platform's venv under $(BUILD)/platforms, made before make test's
+# lanes start: platforms (one lane) and integration and molecule (the
+# other) use them at the same time.
+platforms-prepare: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
+platforms-prepare: venv $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
+	$(PLATFORMS_RUN) --prepare
+
 platforms: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
 platforms: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "platforms: $(LAB_RUN) is missing" >&2; exit 2; }
@@ -266,22 +275,32 @@ platforms-lab: venv collection-path
 	$(LAB_RUN) --ssh --kernel $(PLATFORMS_LAB_KERNEL) -- tests/platforms/lab
 
 # The tests that need an ipvlan kernel, in the lab (a VM on our machines),
-# on the oldest platform of tests/platforms/run (INTEGRATION_PLATFORM, el9:
-# RHEL 9's Python 3.9 and pyroute2 0.5.14) as its modules would run on such
-# a node; `make integration INTEGRATION_PLATFORM=newest` (or any name of
-# tests/platforms/run --list) runs it with another. The others need no
-# ipvlan and ran in the lab's native mode (integration-native, platforms): in
-# the TCG VM they would cost minutes more and add nothing.
+# on Debian 12's 6.1 with the oldest platform of tests/platforms/run
+# (INTEGRATION_PLATFORM, el9: RHEL 9's Python 3.9 and pyroute2 0.5.14) as
+# its modules would run on such a node; `make integration
+# INTEGRATION_PLATFORM=newest` (or any name of tests/platforms/run --list)
+# runs it with another. Then tests/integration/test_kernels.py, what differs
+# between kernels, again on the newest kernel (7.3) with the newest platform
+# (3.13 + 0.9.7). The tests that need no ipvlan ran in the lab's native mode
+# (integration-native, platforms): in the TCG VM they would cost minutes
+# more and add nothing.
 INTEGRATION_PLATFORM ?= el9
+INTEGRATION_NEWEST_KERNEL ?= 7.3
+INTEGRATION_NEWEST_PLATFORM ?= newest
 integration: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
 integration: export LINUXNET_TEST_CONTROLLER_BIN := $(BIN)
 integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
 	@python=$$($(PLATFORMS_RUN) --python-of $(INTEGRATION_PLATFORM)) && \
 	path=$$($(PLATFORMS_RUN) --pythonpath-of $(INTEGRATION_PLATFORM)) && \
-	echo "integration: platform $(INTEGRATION_PLATFORM) ($$python)" && \
+	echo "integration: kernel 6.1, platform $(INTEGRATION_PLATFORM) ($$python)" && \
 	PYTHONPATH=$$path $(LAB_RUN) --env LINUXNET_TEST_CONTROLLER_BIN -- \
 		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration
+	@python=$$($(PLATFORMS_RUN) --python-of $(INTEGRATION_NEWEST_PLATFORM)) && \
+	path=$$($(PLATFORMS_RUN) --pythonpath-of $(INTEGRATION_NEWEST_PLATFORM)) && \
+	echo "integration: kernel $(INTEGRATION_NEWEST_KERNEL), platform $(INTEGRATION_NEWEST_PLATFORM) ($$python)" && \
+	PYTHONPATH=$$path $(LAB_RUN) --kernel $(INTEGRATION_NEWEST_KERNEL) --env LINUXNET_TEST_CONTROLLER_BIN -- \
+		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration/test_kernels.py
 
 integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
