@@ -270,7 +270,8 @@ platforms: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 # make test (make integration and make molecule run the oldest and newest
 # pairs there each time); PLATFORMS_LAB_KERNEL picks the guest's kernel.
 PLATFORMS_LAB_KERNEL ?= 6.1
-platforms-lab: venv collection-path
+platforms-lab: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
+platforms-lab: venv collection-path platforms-prepare
 	@test -x $(LAB_RUN) || { echo "platforms-lab: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --ssh --kernel $(PLATFORMS_LAB_KERNEL) -- tests/platforms/lab
 
