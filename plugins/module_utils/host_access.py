@@ -6,7 +6,8 @@
 An ipvlan slave can never reach its master's own address, and the host
 cannot reach the slaves through the master: the master hands what its
 slaves send to each other or to the wire, never to its own stack, in every
-mode (shared/ipvlan-facts.md, "What users trip over" 1). The accepted fix
+mode. It is the problem users of ipvlan report most (Docker, Kubernetes,
+Nomad and LXD threads). The accepted fix
 is one more slave of the same master in the master's namespace, holding a
 host-side address, with a host route to each slave through it. This module
 turns the declaration into that slave: a topology link (name, in the

@@ -4,9 +4,11 @@
 """ipvlan/ipvtap links: reading ports across namespaces and planning one link.
 
 Mode and flags belong to the master's port, not to a slave: every slave of a
-master reports the same mode and flags, and changing one changes all (see
-shared/ipvlan-facts.md). Planning therefore looks at a link's siblings before
-it creates a slave or changes mode/flags.
+master reports the same mode and flags, and changing one changes all. The
+kernel (drivers/net/ipvlan, ipvlan_link_new) also sets the port's mode from
+every new slave, L3 when the request names none, so adding a slave switches
+its siblings. Planning therefore looks at a link's siblings before it
+creates a slave or changes mode/flags.
 """
 
 from __future__ import absolute_import, division, print_function
