@@ -346,7 +346,9 @@ def plan_absent(driver, p):
 # -------------------------------------------------------------------- engine
 
 
-def engine(driver, p, check_mode):
+def engine(driver, p, check_mode, warn=None):
+    """ipvlan_link's engine; what it warns about goes to `warn` (the
+    module's module.warn), if given."""
     rollback = p.get("rollback", True) is not False
     if p["state"] == "absent":
         plan, before = plan_absent(driver, p)
@@ -367,8 +369,9 @@ def engine(driver, p, check_mode):
               "diff": {"before": _diffable(before, p["parent"], pns), "after": link}}
     if port_note is not None:
         result["port_changed"] = port_note
-    if warnings:
-        result["warnings"] = warnings
+    if warn is not None:
+        for warning in warnings:
+            warn(warning)
     return result
 
 

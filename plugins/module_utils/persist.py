@@ -440,9 +440,10 @@ def boot_check(name):
     return proc.returncode, out.splitlines(), err.strip()
 
 
-def engine(driver, p, check_mode):
+def engine(driver, p, check_mode, warn=None):
     """ipvlan_persist's engine (the driver is unused: nothing here speaks
-    netlink)."""
+    netlink); what it warns about goes to `warn` (the module's
+    module.warn), if given."""
     name = boot.check_name(p["name"])
     root = p["root"]
     files = Files(root)
@@ -459,7 +460,7 @@ def engine(driver, p, check_mode):
     if not files.changes or check_mode:
         return result
     files.write()
-    warnings = []
+    warn = warn or (lambda message: None)
     live = root == "/"
     if live and present:
         # before the unit is enabled: a boot command that cannot run (no
@@ -472,7 +473,7 @@ def engine(driver, p, check_mode):
                                                       err or "\n".join(lines))),
                              [c for c in files.changes if not c.startswith("link ")])
         if err:
-            warnings.append("the boot command's check run reports: %s" % err)
+            warn("the boot command's check run reports: %s" % err)
         result["boot_check"] = lines
     files.link()
     if live and os.path.isdir(SYSTEMD_RUNNING):
@@ -480,7 +481,5 @@ def engine(driver, p, check_mode):
                                 stderr=subprocess.STDOUT)
         output = proc.communicate()[0].decode("utf-8", "replace").strip()
         if proc.returncode:
-            warnings.append("systemctl daemon-reload failed: %s" % output)
-    if warnings:
-        result["warnings"] = warnings
+            warn("systemctl daemon-reload failed: %s" % output)
     return result

@@ -280,6 +280,8 @@ not_restored:
 """
 
 
+import functools
+
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
 
@@ -287,7 +289,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_
 def main():
     module = new_module(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
                         supports_check_mode=True)
-    run(module, links.engine)
+    run(module, functools.partial(links.engine, warn=module.warn))
 
 
 if __name__ == "__main__":

@@ -144,6 +144,8 @@ boot_check:
   elements: str
 """
 
+import functools
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -162,7 +164,7 @@ def main():
         if checked.error_messages:
             module.fail_json(msg="config: %s" % "; ".join(checked.error_messages))
         module.params["config"] = checked.validated_parameters["config"]
-    run(module, persist.engine)
+    run(module, functools.partial(persist.engine, warn=module.warn))
 
 
 if __name__ == "__main__":
