@@ -290,18 +290,19 @@ INTEGRATION_NEWEST_KERNEL ?= 7.3
 INTEGRATION_NEWEST_PLATFORM ?= newest
 integration: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
 integration: export LINUXNET_TEST_CONTROLLER_BIN := $(BIN)
+# $(call lab_pytest,KERNEL,PLATFORM,TESTS): the ipvlan-marked TESTS in the
+# lab on KERNEL (empty: the lab's default, 6.1) with PLATFORM's Python and
+# pyroute2.
+lab_pytest = python=$$($(PLATFORMS_RUN) --python-of $(2)) && \
+	path=$$($(PLATFORMS_RUN) --pythonpath-of $(2)) && \
+	echo "integration: kernel $(or $(1),6.1), platform $(2) ($$python)" && \
+	PYTHONPATH=$$path $(LAB_RUN) $(if $(1),--kernel $(1)) --env LINUXNET_TEST_CONTROLLER_BIN -- \
+		$$python -m pytest -p no:cacheprovider -m ipvlan $(3)
+
 integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
-	@python=$$($(PLATFORMS_RUN) --python-of $(INTEGRATION_PLATFORM)) && \
-	path=$$($(PLATFORMS_RUN) --pythonpath-of $(INTEGRATION_PLATFORM)) && \
-	echo "integration: kernel 6.1, platform $(INTEGRATION_PLATFORM) ($$python)" && \
-	PYTHONPATH=$$path $(LAB_RUN) --env LINUXNET_TEST_CONTROLLER_BIN -- \
-		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration
-	@python=$$($(PLATFORMS_RUN) --python-of $(INTEGRATION_NEWEST_PLATFORM)) && \
-	path=$$($(PLATFORMS_RUN) --pythonpath-of $(INTEGRATION_NEWEST_PLATFORM)) && \
-	echo "integration: kernel $(INTEGRATION_NEWEST_KERNEL), platform $(INTEGRATION_NEWEST_PLATFORM) ($$python)" && \
-	PYTHONPATH=$$path $(LAB_RUN) --kernel $(INTEGRATION_NEWEST_KERNEL) --env LINUXNET_TEST_CONTROLLER_BIN -- \
-		$$python -m pytest -p no:cacheprovider -m ipvlan tests/integration/test_kernels.py
+	@$(call lab_pytest,,$(INTEGRATION_PLATFORM),tests/integration)
+	@$(call lab_pytest,$(INTEGRATION_NEWEST_KERNEL),$(INTEGRATION_NEWEST_PLATFORM),tests/integration/test_kernels.py)
 
 integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
