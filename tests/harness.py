@@ -43,7 +43,7 @@ def fault_hook(spec):
     if not spec:
         return None
     import errno
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import KernelError
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import KernelError
     number, _sep, command = spec.partition(":")
     wanted = int(number)
 
@@ -240,7 +240,7 @@ def _run_as_module(name, args_file):
     import os
     import runpy
     import sys
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
     transaction.BEFORE_OP = fault_hook(os.environ.get(FAULT_ENV, ""))
     sys.argv = [name, args_file]
     runpy.run_module(PACKAGE + name, run_name="__main__", alter_sys=True)

@@ -171,13 +171,13 @@ not_restored:
 """
 
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_address
 
 
 def main():
-    module = new_module(argument_spec=addresses.ARGUMENT_SPEC, supports_check_mode=True)
-    run(module, addresses.engine)
+    module = new_module(argument_spec=ip_address.ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, ip_address.engine)
 
 
 if __name__ == "__main__":

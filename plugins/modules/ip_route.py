@@ -188,14 +188,14 @@ not_restored:
 """
 
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_route
 
 
 def main():
-    module = new_module(argument_spec=routes.ARGUMENT_SPEC, required_if=routes.REQUIRED_IF,
+    module = new_module(argument_spec=ip_route.ARGUMENT_SPEC, required_if=ip_route.REQUIRED_IF,
                         supports_check_mode=True)
-    run(module, routes.engine)
+    run(module, ip_route.engine)
 
 
 if __name__ == "__main__":

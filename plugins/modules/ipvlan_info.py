@@ -226,13 +226,13 @@ unresolved:
 import functools
 
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_info
 
 
 def main():
-    module = new_module(argument_spec=ports.ARGUMENT_SPEC, supports_check_mode=True)
-    run(module, functools.partial(ports.info_engine, warn=module.warn), read_only=True)
+    module = new_module(argument_spec=ipvlan_info.ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, functools.partial(ipvlan_info.engine, warn=module.warn), read_only=True)
 
 
 if __name__ == "__main__":

@@ -282,14 +282,14 @@ not_restored:
 
 import functools
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_link
 
 
 def main():
-    module = new_module(argument_spec=links.ARGUMENT_SPEC, required_if=links.REQUIRED_IF,
+    module = new_module(argument_spec=ipvlan_link.ARGUMENT_SPEC, required_if=ipvlan_link.REQUIRED_IF,
                         supports_check_mode=True)
-    run(module, functools.partial(links.engine, warn=module.warn))
+    run(module, functools.partial(ipvlan_link.engine, warn=module.warn))
 
 
 if __name__ == "__main__":

@@ -149,22 +149,22 @@ import functools
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import persist, topology
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist
 
 
 def main():
-    module = AnsibleModule(argument_spec=persist.ARGUMENT_SPEC,
-                           required_if=persist.REQUIRED_IF, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ipvlan_persist.ARGUMENT_SPEC,
+                           required_if=ipvlan_persist.REQUIRED_IF, supports_check_mode=True)
     if module.params["config"] is not None:
         # ipvlan_topology's own argument spec: the same checks, conversions
         # (mtu: "1400" -> 1400) and defaults as that module's
-        checked = ArgumentSpecValidator(topology.ARGUMENT_SPEC).validate(
+        checked = ArgumentSpecValidator(ipvlan_persist.TOPOLOGY_ARGUMENT_SPEC).validate(
             {"config": module.params["config"], "state": "merged"})
         if checked.error_messages:
             module.fail_json(msg="config: %s" % "; ".join(checked.error_messages))
         module.params["config"] = checked.validated_parameters["config"]
-    run(module, functools.partial(persist.engine, warn=module.warn))
+    run(module, functools.partial(ipvlan_persist.engine, warn=module.warn))
 
 
 if __name__ == "__main__":

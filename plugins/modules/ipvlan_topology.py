@@ -518,14 +518,14 @@ upstream_routes:
 
 import functools
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 
 
 def main():
-    module = new_module(argument_spec=topology.ARGUMENT_SPEC,
-                        required_if=topology.REQUIRED_IF, supports_check_mode=True)
-    run(module, functools.partial(topology.engine, warn=module.warn))
+    module = new_module(argument_spec=ipvlan_topology.ARGUMENT_SPEC,
+                        required_if=ipvlan_topology.REQUIRED_IF, supports_check_mode=True)
+    run(module, functools.partial(ipvlan_topology.engine, warn=module.warn))
 
 
 if __name__ == "__main__":

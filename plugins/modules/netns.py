@@ -134,13 +134,13 @@ not_restored:
 """
 
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import new_module, run
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import netns
 
 
 def main():
-    module = new_module(argument_spec=namespaces.ARGUMENT_SPEC, supports_check_mode=True)
-    run(module, namespaces.engine)
+    module = new_module(argument_spec=netns.ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, netns.engine)
 
 
 if __name__ == "__main__":

@@ -94,8 +94,8 @@ def measure(n, repeat, transports, profile, root=ROOT):
     sys.path[:0] = [os.path.join(root, ".build"), os.path.join(root, "tests")]
     import ansible.module_utils.basic  # noqa: F401  (paid before the clock)
     import ansible_collections.linuxnet.ipvlan.plugins.modules.ipvlan_info  # noqa: F401
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
     from harness import run_module
     import pyroute2
 
@@ -148,7 +148,7 @@ def measure(n, repeat, transports, profile, root=ROOT):
 def ipr_read(pyroute2):
     """The three dumps of every namespace through pyroute2's IPRoute, made
     and used inside the namespace (setns, as the driver does)."""
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
     names = [None] + nsfs.list_names()
     sockets = []
     try:

@@ -91,7 +91,7 @@ def fault(monkeypatch):
     """fault(value) gives the modules run in-process in this test the fault
     harness.fault_hook(value) describes: "K" fails the K-th operation of a
     plan, "K:CMD" runs CMD just before it ('' none)."""
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
 
     def set_fault(value):
         monkeypatch.setattr(transaction, "BEFORE_OP", fault_hook(value))

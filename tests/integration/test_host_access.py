@@ -21,8 +21,8 @@ import pytest
 from harness import ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module
 from harness import unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
 
 pytestmark = pytest.mark.ipvlan
 

@@ -12,10 +12,10 @@ import pytest
 from harness import ip, link_info, unique_name
 
 # importing them registers their plan actions
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op, Plan, PlanFailed, apply
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op, Plan, PlanFailed, apply
 
 
 def sysctl(netns, name, key):

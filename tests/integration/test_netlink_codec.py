@@ -14,9 +14,10 @@ import pytest
 
 from harness import ip, ip_json, run_module, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import driver as d
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import driver as d
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 
 CLASSES = ("ifinfmsg", "ifaddrmsg", "rtmsg", "nsidmsg")
 
@@ -189,7 +190,7 @@ def test_links_of_kind_are_filtered_by_the_kernel(recorder, make_netns):
         assert all(d.dump_filtered(entry[0]) for entry in session._dumps[("link", "veth")])
         if not os.path.exists("/sys/module/ipvlan"):
             recorder.reset()
-            assert session.links_of_kind(m.IPVLAN_KINDS) == []
+            assert session.links_of_kind(abi.IPVLAN_KINDS) == []
             assert recorder.decoded["ifinfmsg"] == 0
         lo = session.loopback()
-        assert lo["ifindex"] == 1 and lo["type"] == m.ARPHRD_LOOPBACK
+        assert lo["ifindex"] == 1 and lo["type"] == abi.ARPHRD_LOOPBACK

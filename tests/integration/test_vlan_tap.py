@@ -13,8 +13,8 @@ import pytest
 
 from harness import ip, ip_json, kernel_snapshot, link_info, run_module, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import vlan
 
 # Marked ipvlan (the lab VM): the tests that need ipvlan, ipvtap or 802.1Q
 # VLANs, which this machine's kernel lacks. The checks before any change need

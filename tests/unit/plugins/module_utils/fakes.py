@@ -5,7 +5,7 @@ to test planning without root or a kernel."""
 import errno
 import ipaddress
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     NamespaceNotFound,
     kernel_error,
 )

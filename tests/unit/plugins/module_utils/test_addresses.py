@@ -6,8 +6,8 @@ import pytest
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import addresses  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import addresses  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (  # noqa: E402
     NamespaceNotFound,
     ValidationError,
 )

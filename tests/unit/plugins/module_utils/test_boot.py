@@ -11,8 +11,8 @@ import sys
 import pytest
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import boot
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry import boot
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))))

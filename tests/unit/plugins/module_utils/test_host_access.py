@@ -5,11 +5,11 @@ engine with the in-memory fake driver."""
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import host_access as ha
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import upstream
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access as ha
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import upstream
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 

@@ -10,15 +10,15 @@ pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import preflight  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import links  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflight  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError  # noqa: E402
 
 HOST_ID = 7
 

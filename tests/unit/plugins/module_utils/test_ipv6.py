@@ -6,14 +6,14 @@ import os
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ipv6
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import link_attrs as la
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import plan as p
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import encode
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import link_attrs as la
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import base as p
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import encode
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 
 OFF = {"enabled": False}
 

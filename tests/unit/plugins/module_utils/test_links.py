@@ -5,8 +5,8 @@ import pytest
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import links
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import links
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     ConflictError,
     NamespaceNotFound,
     ValidationError,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.lock import HostLock, LockTimeout
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.lock import HostLock, LockTimeout
 
 HOLD = """
 import fcntl, os, sys, time

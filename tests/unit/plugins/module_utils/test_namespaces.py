@@ -5,8 +5,8 @@ import pytest
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import namespaces  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError  # noqa: E402
 
 
 def test_missing_namespace_is_added():

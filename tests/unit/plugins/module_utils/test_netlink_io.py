@@ -13,11 +13,12 @@ import struct
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import driver as d
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes as rt
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import KernelError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import driver as d
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import KernelError
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +142,7 @@ ROUTES = [
                                ("RTA_GATEWAY", "fe80::1"), ("RTA_PRIORITY", 1024),
                                ("RTA_OIF", 4)]),
     # a cached clone: skipped
-    (10, 128, 254, 2, 0, 1, m.RTM_F_CLONED, [("RTA_DST", "2001:db8::1")]),
+    (10, 128, 254, 2, 0, 1, abi.RTM_F_CLONED, [("RTA_DST", "2001:db8::1")]),
 ]
 
 
@@ -268,10 +269,10 @@ def test_route_on_the_wire(params, oif):
     family = socket.AF_INET6 if spec["dst"].version == 6 else socket.AF_INET
     for proto in (3, 0):  # added as 'ip route add' does; deleted matching any
         fixed, attrs = wire(m.route(dict(spec, proto=proto), oif), 12)
-        scope = m.SCOPES[spec["scope"] or ("global" if spec["gateway"] else "link")]
+        scope = abi.SCOPES[spec["scope"] or ("global" if spec["gateway"] else "link")]
         table = spec["table"] if spec["table"] < 256 else 0
         assert fixed == struct.pack("=BBBBBBBBI", family, spec["dst"].prefixlen, 0, 0, table,
-                                    proto, scope, m.RTN_UNICAST, 0)
+                                    proto, scope, abi.RTN_UNICAST, 0)
         assert attrs[15] == u32(spec["table"])  # RTA_TABLE
         assert attrs.get(4) == (None if oif is None else u32(oif))  # RTA_OIF
         if spec["gateway"]:
@@ -423,7 +424,7 @@ def test_session_skips_routes_by_their_fields_and_reads_once(monkeypatch):
     session = d.Session("ns0", d.Socket(fake))
 
     def unicast(fields):
-        return fields["type"] == m.RTN_UNICAST
+        return fields["type"] == abi.RTN_UNICAST
 
     found = session.routes(keep=unicast)
     # the local route and the clone were not decoded
@@ -457,8 +458,8 @@ def test_session_unicast_routes_asked_for_and_picked_on_an_old_kernel(monkeypatc
     assert [r["dst"] for r in session.routes(unicast=True)] == [
         "0.0.0.0/0", "10.1.0.0/24", "2001:db8:1::/64"]
     assert counted.counts == {"rtmsg": 3}
-    assert fake.sent[0][16:] == wire(m.route_dump(None, m.RTN_UNICAST), 12)[0]
-    assert wire(m.route_dump(None, m.RTN_UNICAST), 12) == (struct.pack("=7xB4x", 1), {})
+    assert fake.sent[0][16:] == wire(m.route_dump(None, abi.RTN_UNICAST), 12)[0]
+    assert wire(m.route_dump(None, abi.RTN_UNICAST), 12) == (struct.pack("=7xB4x", 1), {})
     # the whole dump, asked for after, is read; then it serves both
     assert len(session.routes()) == 4 and len(fake.sent) == 2
     assert len(session.routes(unicast=True)) == 3 and len(fake.sent) == 2
@@ -493,7 +494,7 @@ def test_links_of_kind_decodes_only_what_the_kernel_filtered(monkeypatch, strict
     sock = d.Socket(fake)
     sock.strict = strict
     session = d.Session("ns0", sock)
-    assert [x["name"] for x in session.links_of_kind(m.IPVLAN_KINDS)] == ["ipvl0"]
+    assert [x["name"] for x in session.links_of_kind(abi.IPVLAN_KINDS)] == ["ipvl0"]
     assert [x[16:] for x in fake.sent] == [kind_dump_request("ipvlan"),
                                            kind_dump_request("ipvtap")]
     assert counted.counts == {"ifinfmsg": 1}
@@ -517,7 +518,7 @@ def test_links_of_kind_and_loopback_from_the_whole_dump_once_read():
     fake = FakeSock([part(LO, 1) + part(IPVL, 1) + done(1)])
     session = d.Session(None, d.Socket(fake))
     session.links()
-    assert [x["name"] for x in session.links_of_kind(m.IPVLAN_KINDS)] == ["ipvl0"]
+    assert [x["name"] for x in session.links_of_kind(abi.IPVLAN_KINDS)] == ["ipvl0"]
     assert session.loopback()["name"] == "lo"
     assert len(fake.sent) == 1
 
@@ -538,7 +539,7 @@ def test_real_dumps_decode():
     session = d.Session(None, d.Socket())
     try:
         links = session.links()
-        assert any(x["type"] == m.ARPHRD_LOOPBACK for x in links)
+        assert any(x["type"] == abi.ARPHRD_LOOPBACK for x in links)
         assert session.addresses() and session.routes()
     finally:
         session.close()
@@ -565,13 +566,13 @@ def test_real_route_dump_of_one_type_is_filtered_by_the_kernel():
     broadcast routes (ip_valid_fib_dump_req: rtm_type)."""
     sock = d.Socket()
     try:
-        unicast = sock.nlm_request(m.route_dump(None, m.RTN_UNICAST), m.RTM_GETROUTE,
+        unicast = sock.nlm_request(m.route_dump(None, abi.RTN_UNICAST), m.RTM_GETROUTE,
                                    m.REQ_DUMP)
         every = sock.nlm_request(m.route_dump(), m.RTM_GETROUTE, m.REQ_DUMP)
         types = [m.header(ext.rtmsg, x)["type"] for x in every]
-        assert m.RTN_UNICAST != 2 and 2 in types  # RTN_LOCAL: 127.0.0.1 at least
+        assert abi.RTN_UNICAST != 2 and 2 in types  # RTN_LOCAL: 127.0.0.1 at least
         assert [m.header(ext.rtmsg, x)["type"] for x in unicast] == [
-            t for t in types if t == m.RTN_UNICAST]
+            t for t in types if t == abi.RTN_UNICAST]
     finally:
         sock.close()
 
@@ -580,7 +581,7 @@ def test_real_session_reads_links_and_misses_cleanly():
     session = d.Session(None, d.Socket())
     try:
         lo = session.link("lo")
-        assert lo is not None and lo["type"] == m.ARPHRD_LOOPBACK
+        assert lo is not None and lo["type"] == abi.ARPHRD_LOOPBACK
         assert session.fetch_link("lo")["ifindex"] == lo["ifindex"]
         assert session.fetch_link("nosuchdev0") is None
         assert session.index_of("nosuchdev0", required=False) is None
@@ -596,7 +597,7 @@ def test_an_index_is_read_from_the_fixed_fields_alone(monkeypatch):
     monkeypatch.setattr(m, "decode", lambda cls, data: decoded.append(cls) or real(cls, data))
     session = d.Session(None, d.Socket())
     try:
-        assert session.index_of("lo") == session.fetch_index("lo") == m.LOOPBACK_IFINDEX
+        assert session.index_of("lo") == session.fetch_index("lo") == abi.LOOPBACK_IFINDEX
         assert session.fetch_index("nosuchdev0") is None
         assert decoded == []
         with pytest.raises(KernelError) as exc:
@@ -642,7 +643,7 @@ def test_the_rollback_model_reads_routes_as_the_plan_did():
     dump is asked for), else the whole one."""
     session = d.Session(None, d.Socket())
     try:
-        assert any(r["type"] != m.RTN_UNICAST for r in session.routes_read())  # lo's local routes
+        assert any(r["type"] != abi.RTN_UNICAST for r in session.routes_read())  # lo's local routes
         session.invalidate()
         unicast = session.routes(unicast=True)
         assert session.routes_read() == unicast and list(session._dumps) == [("route", None, True)]

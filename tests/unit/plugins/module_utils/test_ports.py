@@ -7,9 +7,9 @@ cross-namespace resolution in gather() run here."""
 import pytest
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import addr_fields, route_fields
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     IpvlanError,
     KernelError,
     NamespaceNotFound,

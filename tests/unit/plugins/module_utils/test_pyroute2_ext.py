@@ -5,8 +5,9 @@ import struct
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 
 IFLA_LINKINFO = 18
 IFLA_INFO_KIND = 1
@@ -80,7 +81,7 @@ def test_change_without_mode_sends_no_linkinfo():
     body = bytes(msg.data)[32:]
     kinds = [pair[0] for pair in _nlas(body)]
     assert IFLA_LINKINFO not in kinds
-    assert msg["index"] == 7 and msg["flags"] & m.IFF_UP and msg["change"] & m.IFF_UP
+    assert msg["index"] == 7 and msg["flags"] & abi.IFF_UP and msg["change"] & abi.IFF_UP
 
 
 def test_the_installed_pyroute2_is_usable():
@@ -151,7 +152,7 @@ def test_the_message_classes_come_from_one_root():
 
 LAZY_CHECK = r"""
 import sys
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 assert ext.HAS_PYROUTE2, ext.PYROUTE2_IMPORT_ERROR
 root = ext.ROOT  # pr2modules on 0.6, whose parts live there
 loaded = sorted(m for m in sys.modules if m.startswith(("pyroute2", "pr2modules")))

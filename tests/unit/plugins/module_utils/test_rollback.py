@@ -12,9 +12,9 @@ from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes i
     link,
 )
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import rollback as rb  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import transaction  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import snapshot as rb  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op  # noqa: E402
 
 IF = ipaddress.ip_interface
 
@@ -320,7 +320,7 @@ def test_the_port_before_the_run_is_read_once_per_master(monkeypatch):
     """A topology adds N slaves to one master: the port's slaves are read
     for the first add only (per add, every namespace would be scanned N
     times)."""
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
     calls = []
     real = ports.port_members
     monkeypatch.setattr(ports, "port_members", lambda *args: calls.append(args) or real(*args))

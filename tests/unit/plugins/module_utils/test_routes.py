@@ -6,11 +6,12 @@ import socket
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 
 try:
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils import routes
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
         NamespaceNotFound,
         ValidationError,
     )
@@ -28,7 +29,7 @@ needs_ansible = pytest.mark.skipif(routes is None, reason="module_utils.runner n
 def test_route_proto_defaults_to_boot_and_can_be_zero_for_deletes():
     pytest.importorskip("pyroute2")
     spec = {"dst": ipaddress.ip_network("10.1.0.0/24"), "gateway": "10.0.0.1", "table": 254}
-    assert m.route(spec)["proto"] == m.RTPROT_BOOT
+    assert m.route(spec)["proto"] == abi.RTPROT_BOOT
     spec.update(proto=0, scope="nowhere")
     msg = m.route(spec, oif=3)
     assert msg["proto"] == 0 and msg["scope"] == 255
@@ -101,8 +102,8 @@ def test_absent_needs_neither_gateway_nor_dev():
 # ----------------------------------------------------------------- planning
 
 
-def have(dst, gateway=None, dev="ipvl0", metric=0, table=254, family=4, type_=m.RTN_UNICAST,
-         proto=m.RTPROT_BOOT, scope="global", src=None, multipath=False, oif=5):
+def have(dst, gateway=None, dev="ipvl0", metric=0, table=254, family=4, type_=abi.RTN_UNICAST,
+         proto=abi.RTPROT_BOOT, scope="global", src=None, multipath=False, oif=5):
     return {"netns": "ns0", "family": family, "table": table, "dst": dst, "metric": metric,
             "gateway": gateway, "oif": oif, "dev": dev, "src": src, "scope": scope,
             "type": type_, "proto": proto, "multipath": multipath}

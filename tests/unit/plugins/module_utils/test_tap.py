@@ -6,13 +6,13 @@ import stat
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import tap
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import (
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     KernelError,
     ValidationError,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.plan import Op
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import link
 

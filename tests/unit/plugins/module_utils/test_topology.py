@@ -3,8 +3,8 @@ plan_topology() against hand-made current state."""
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import (
     FakeDriver,
     FakeSession,

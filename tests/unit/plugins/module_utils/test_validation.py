@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import validation as v
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 
 
 @pytest.mark.parametrize("name", ["eth0", "ipvl0", "a" * 15, "veth-x.1"])

@@ -7,12 +7,13 @@ import struct
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import messages as m
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import pyroute2_ext as ext
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import topology as t
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import vlan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import encode
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import vlan
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import encode
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeSession, link
 
@@ -49,7 +50,7 @@ def test_link_new_encodes_id_and_protocol_and_mark_the_alias(protocol, wire):
     assert struct.unpack("=H", data[1]) == (10,)  # IFLA_VLAN_ID, host order
     assert data[5] == wire  # IFLA_VLAN_PROTOCOL, network order
     marked = wire_body(vlan.mark(7))
-    assert struct.unpack_from("=BxHiII", marked) == (0, 0, 7, m.IFF_UP, m.IFF_UP)
+    assert struct.unpack_from("=BxHiII", marked) == (0, 0, 7, abi.IFF_UP, abi.IFF_UP)
     assert nlas(marked, 16) == {20: vlan.OWNED_ALIAS.encode() + b"\0"}  # IFLA_IFALIAS
 
 
