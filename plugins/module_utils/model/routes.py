@@ -76,7 +76,7 @@ def text(route):
     route, in `commands`, `rollback_commands` and messages alike."""
     dst = network(route["dst"])
     gateway = _address(route.get("gateway"))
-    words = [_dst_word(dst, gateway)]
+    words = ["default" if dst.prefixlen == 0 and dst.version == 4 else str(dst)]
     if gateway:
         words.append("via %s" % gateway)
     if route.get("dev"):

@@ -77,10 +77,10 @@ class Op(object):
 
     __slots__ = ("kind", "netns", "text", "args")
 
-    def __init__(self, kind, netns, text, **args):
-        self.kind = kind
-        self.netns = netns
-        self.text = text
+    def __init__(self, _kind, _netns, _text, **args):  # args may hold "kind", "netns"
+        self.kind = _kind
+        self.netns = _netns
+        self.text = _text
         self.args = args
 
     @property

@@ -30,6 +30,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Kind, Op
 
 SYSCTL_DIR = "/proc/sys/net/ipv6/conf"
+SYSCTLS = ("disable_ipv6", "accept_ra")  # what is written, in this order
 
 
 def _was(snapshot, op):
@@ -44,8 +45,8 @@ class Ipv6Sysctl(Kind):
     def op(cls, netns, name, values):
         """`values`: {"disable_ipv6": 0|1, "accept_ra": 0..2}, as written."""
         return Op(cls, netns, "set sysctl net.ipv6.conf.%s %s"
-                  % (name, ", ".join("%s %d" % kv for kv in sorted(values.items()))),
-                  name=name, values=values)
+                  % (name, ", ".join("%s %d" % (key, values[key]) for key in SYSCTLS
+                                     if key in values)), name=name, values=values)
 
     @classmethod
     def run(cls, driver, op):

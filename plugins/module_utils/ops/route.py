@@ -86,7 +86,12 @@ class RouteDel(_Route):
 
     @classmethod
     def run(cls, driver, op):
-        spec = dict(op.args["route"], scope="nowhere", proto=0)
+        _run(driver, op, m.RTM_DELROUTE, m.REQ_ACK, cls.sent(op.args["route"]))
+
+    @classmethod
+    def sent(cls, spec):
+        """What a delete of the route `spec` sends (see the module's docstring)."""
+        spec = dict(spec, scope="nowhere", proto=0)
         if spec.get("multipath"):
             spec.update(gateway=None, dev=None)
-        _run(driver, op, m.RTM_DELROUTE, m.REQ_ACK, spec)
+        return spec

@@ -181,7 +181,7 @@ def _cross_check(want):
 def empty_host():
     """What `rendered` plans against: no namespaces, no slaves."""
     return {"namespaces": set(), "links": {}, "addresses": {}, "routes": {}, "lo": {},
-            "lo_up": {}, "members": {}, "mode": {}, "taps": {}, "unresolved": []}
+            "lo_up": {}, "members": {}, "mode": {}, "taps": {}, "unresolved": [], "stale": set()}
 
 
 # ------------------------------------------------------------------ planning

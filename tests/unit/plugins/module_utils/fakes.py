@@ -101,3 +101,10 @@ class FakeDriver(object):
 
     def namespaces(self):
         return sorted(n for n in self.sessions if n is not None)
+
+
+def make_op(netns, action, text, **args):
+    """An Op of the kind named `action` (ops/catalog.py), as plans hold them."""
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.catalog import BY_NAME
+    return Op(BY_NAME[action], netns, text, **args)

@@ -11,6 +11,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     NamespaceNotFound,
     ValidationError,
 )
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_address
 
 plan_addresses = addresses.plan_addresses
 LL = "fe80::5054:ff:fe12:3456/64"
@@ -108,9 +109,9 @@ def test_prefix_change_of_the_only_address_puts_the_dropped_routes_back():
     assert cmds(plan) == [
         "(host): delete address 10.0.0.1/24 dev d0",
         "(host): add address 10.0.0.1/23 dev d0",
-        "(host): add route default via 10.0.0.254 dev d0 (keep it: the kernel drops it with "
+        "(host): replace route default via 10.0.0.254 dev d0 (keep it: the kernel drops it with "
         "10.0.0.1/24)",
-        "(host): add route 192.0.2.0/24 dev d1 src 10.0.0.1 (keep it: the kernel drops it with "
+        "(host): replace route 192.0.2.0/24 dev d1 src 10.0.0.1 (keep it: the kernel drops it with "
         "10.0.0.1/24)",
     ]
     assert plan[2].args["route"]["proto"] == 3
@@ -142,7 +143,7 @@ def test_predict_follows_the_plan():
     have = ["10.0.0.1/24", "10.0.0.2/24", LL]
     plan = plan_addresses(None, "d0", have, ["10.0.0.2/24", "2001:db8::1/64"], "present",
                           exclusive=True)
-    assert addresses.predict(have, plan) == ["10.0.0.2/24", LL, "2001:db8::1/64"]
+    assert addresses.predict(None, "d0", have, plan) == ["10.0.0.2/24", LL, "2001:db8::1/64"]
 
 
 @pytest.mark.parametrize("value,reason", [
@@ -194,7 +195,7 @@ def driver(*addrs):
 
 
 def test_engine_check_mode_reports_and_predicts():
-    res = addresses.engine(driver(addr(LL), addr("10.0.0.99/24", ifindex=6)), params(), True)
+    res = ip_address.engine(driver(addr(LL), addr("10.0.0.99/24", ifindex=6)), params(), True)
     assert res["changed"] is True
     assert res["commands"] == ["ns0: add address 10.0.0.10/24 dev ipvl0"]
     assert res["addresses"] == [LL, "10.0.0.10/24"]  # only ipvl0's, not 'other''s
@@ -202,23 +203,23 @@ def test_engine_check_mode_reports_and_predicts():
 
 
 def test_engine_unchanged():
-    res = addresses.engine(driver(addr("10.0.0.10/24")), params(), True)
+    res = ip_address.engine(driver(addr("10.0.0.10/24")), params(), True)
     assert res["changed"] is False and res["commands"] == []
 
 
 def test_engine_missing_device_fails_with_present_and_is_ok_with_absent():
     with pytest.raises(ValidationError) as exc:
-        addresses.engine(driver(), params(dev="nope0"), False)
+        ip_address.engine(driver(), params(dev="nope0"), False)
     assert exc.value.field == "dev" and "ns0" in str(exc.value)
-    res = addresses.engine(driver(), params(dev="nope0", state="absent"), False)
+    res = ip_address.engine(driver(), params(dev="nope0", state="absent"), False)
     assert res["changed"] is False and res["addresses"] == []
 
 
 def test_engine_missing_namespace_fails_with_present_and_is_ok_with_absent():
     with pytest.raises(NamespaceNotFound) as exc:
-        addresses.engine(driver(), params(netns="nons"), False)
+        ip_address.engine(driver(), params(netns="nons"), False)
     assert str(exc.value).startswith("netns:")
-    res = addresses.engine(driver(), params(netns="nons", state="absent"), False)
+    res = ip_address.engine(driver(), params(netns="nons", state="absent"), False)
     assert res["changed"] is False
 
 
@@ -227,5 +228,5 @@ def test_engine_missing_namespace_fails_with_present_and_is_ok_with_absent():
 ])
 def test_engine_validates_every_field_before_reading(field, value):
     with pytest.raises(ValidationError) as exc:
-        addresses.engine(FakeDriver([]), params(**{field: value}), False)
+        ip_address.engine(FakeDriver([]), params(**{field: value}), False)
     assert exc.value.field == field

@@ -12,7 +12,11 @@ import pytest
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry import boot
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import argspec
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import saved_topology
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))))
@@ -28,7 +32,8 @@ class NoAnsible(object):
         if name == "ansible" or name.startswith("ansible."):
             raise ImportError("no ansible here: " + name)
 sys.meta_path.insert(0, NoAnsible())
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import boot, persist, topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry import boot
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist, ipvlan_topology
 assert not [m for m in sys.modules if m == "ansible" or m.startswith("ansible.")]
 print("ok")
 """
@@ -40,20 +45,20 @@ print("ok")
 
 @pytest.mark.parametrize("name", ["default", "lab-1", "a.b_c", "x" * 64])
 def test_good_names(name):
-    assert boot.check_name(name) == name
+    assert saved_topology.check_name(name) == name
 
 
 @pytest.mark.parametrize("name", ["", ".hidden", "-x", "a/b", "a b", "a@b", "x" * 65, "ä", None])
 def test_bad_names_are_refused(name):
     with pytest.raises(ValidationError):
-        boot.check_name(name)
+        saved_topology.check_name(name)
 
 
-SPEC = dict(type="list", elements="dict", options=boot.topology.PORT_OPTIONS)
+SPEC = dict(type="list", elements="dict", options=topology.PORT_OPTIONS)
 
 
 def test_spec_fills_defaults_like_the_module():
-    config = boot.check_spec([{"master": "eth0", "links": [{"name": "ipvl0"}]}], SPEC, "config")
+    config = argspec.strict([{"master": "eth0", "links": [{"name": "ipvl0"}]}], SPEC, "config")
     port = config[0]
     assert (port["mode"], port["flags"], port["master_netns"]) == ("l3", "bridge", None)
     assert port["links"][0]["kind"] == "ipvlan" and port["links"][0]["up"] is True
@@ -73,12 +78,12 @@ def test_spec_fills_defaults_like_the_module():
 ])
 def test_spec_refuses_wrong_types_and_unknown_keys(config, field):
     with pytest.raises(ValidationError) as info:
-        boot.check_spec(config, SPEC, "config")
+        argspec.strict(config, SPEC, "config")
     assert info.value.field == field
 
 
 def saved(config, state="merged"):
-    return {"name": "t", "state": state, "config": boot.check_spec(config, SPEC, "config")}
+    return {"name": "t", "state": state, "config": argspec.strict(config, SPEC, "config")}
 
 
 def host(*links):
@@ -109,7 +114,7 @@ def test_overridden_is_applied_as_replaced(monkeypatch):
         seen.update(params)
         return {"commands": []}
 
-    monkeypatch.setattr(boot.topology, "engine", engine)
+    monkeypatch.setattr(ipvlan_topology, "engine", engine)
     boot.converge(host(link("eth0", ifindex=2)), saved([{"master": "eth0"}], "overridden"), True)
     assert seen["state"] == "replaced"
 

@@ -10,6 +10,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gathe
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import upstream
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
@@ -239,7 +240,7 @@ def test_upstream_routes_overlapping_the_masters_subnet_are_host_routes_and_warn
 
 
 def test_rendered_returns_upstream_routes_without_reading_the_kernel():
-    result = t.engine(None, {"state": "rendered", "config": [port(mode="l3")]}, False)
+    result = ipvlan_topology.engine(None, {"state": "rendered", "config": [port(mode="l3")]}, False)
     assert [r["command"] for r in result["upstream_routes"]] == [
         "ip route add 10.0.0.0/24 via <address of eth0>",
         "ip route add 2001:db8::/64 via <address of eth0>"]
@@ -267,7 +268,7 @@ def test_engine_converge_returns_upstream_routes_and_warns():
                        addresses=[{"netns": None, "ifindex": 2, "family": 4,
                                    "address": "10.0.0.1/24", "scope": "global"}])
     warnings = []
-    result = t.engine(Fake([host]), {"state": "merged", "config": [port(mode="l3")]}, True,
+    result = ipvlan_topology.engine(Fake([host]), {"state": "merged", "config": [port(mode="l3")]}, True,
                       warn=warnings.append)
     assert result["changed"] is True
     assert [r["dst"] for r in result["upstream_routes"]] == [

@@ -10,15 +10,18 @@ pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
 
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import links  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflight  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import argspec
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_route
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import masters
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_link
 
 HOST_ID = 7
 
@@ -89,13 +92,13 @@ SPEC = {"name": {"type": "str"}, "config": {"type": "list", "elements": "dict", 
     ({"config": ["eth0"]}, "config[0]: expected a dictionary"),
 ])
 def test_raw_shapes_are_checked_before_ansible_converts_them(raw, field):
-    assert v.raw_problem(raw, SPEC).startswith(field)
+    assert argspec.shape(raw, SPEC).startswith(field)
 
 
 def test_raw_shapes_that_fit_pass():
-    assert v.raw_problem({"name": "x", "config": [{"master": "eth0", "links": [
+    assert argspec.shape({"name": "x", "config": [{"master": "eth0", "links": [
         {"name": "s1", "addresses": ["10.0.0.1/24"]}]}]}, SPEC) is None
-    assert v.raw_problem({"name": 5}, SPEC) is None  # Ansible's own conversion is fine
+    assert argspec.shape({"name": 5}, SPEC) is None  # Ansible's own conversion is fine
 
 
 # ------------------------------------------------------ gateway, src, dev
@@ -119,7 +122,7 @@ def test_ip_route_preflight_refuses_a_broadcast_gateway():
     spec = rt.normalize({"dst": "default", "gateway": "10.0.0.255", "dev": "d0",
                          "table": "main"})
     with pytest.raises(ValidationError) as exc:
-        rt.preflight(session, spec)
+        ip_route.preflight(session, spec)
     assert exc.value.field == "gateway" and "broadcast" in str(exc.value)
 
 
@@ -127,8 +130,8 @@ def test_check_mode_predicts_the_device_of_a_route_without_dev():
     links_ = [link("lo", ifindex=1, type_=772), link("d0", ifindex=3)]
     addrs = [_addr(3, "10.0.0.1/24")]
     spec = rt.normalize({"dst": "192.0.2.0/24", "gateway": "10.0.0.254", "table": "main"})
-    dev = rt.device_for(spec["gateway"], addrs, links_)
-    assert dev == "d0" and rt.predicted(spec, dev)["dev"] == "d0"
+    dev = ip_route.device_for(spec["gateway"], addrs, links_)
+    assert dev == "d0" and ip_route.predicted(spec, dev)["dev"] == "d0"
 
 
 def topo(config):
@@ -140,7 +143,7 @@ def test_topology_checks_route_src_before_any_change():
     want = topo([{"master": "eth0", "links": [
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
-        preflight.check_topology_routes(want, t.empty_host(), False)
+        topology.check_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].src"
 
 
@@ -149,7 +152,7 @@ def test_topology_accepts_a_src_another_link_of_the_namespace_has():
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"],
          "routes": [{"dst": "192.0.2.0/24", "gateway": "10.0.0.1", "src": "10.9.0.1"}]},
         {"name": "s2", "netns": "ns0", "addresses": ["10.9.0.1/24"]}]}])
-    preflight.check_topology_routes(want, t.empty_host(), False)
+    topology.check_routes(want, t.empty_host(), False)
 
 
 @pytest.mark.parametrize("gateway,reason", [("10.0.0.255", "broadcast"),
@@ -159,7 +162,7 @@ def test_topology_checks_the_gateway_against_the_links_subnets(gateway, reason):
     want = topo([{"master": "eth0", "links": [
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
-        preflight.check_topology_routes(want, t.empty_host(), False)
+        topology.check_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].gateway"
     assert reason in str(exc.value)
 
@@ -167,7 +170,7 @@ def test_topology_checks_the_gateway_against_the_links_subnets(gateway, reason):
 def test_topology_gateway_reachable_through_a_device_route_is_fine():
     want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0", "routes": [
         {"dst": "10.9.9.1/32"}, {"dst": "default", "gateway": "10.9.9.1"}]}]}])
-    preflight.check_topology_routes(want, t.empty_host(), False)
+    topology.check_routes(want, t.empty_host(), False)
 
 
 def test_topology_gateway_on_an_existing_address_counts_in_merged_only():
@@ -175,9 +178,9 @@ def test_topology_gateway_on_an_existing_address_counts_in_merged_only():
         {"dst": "default", "gateway": "10.0.0.1"}]}]}])
     have = t.empty_host()
     have["addresses"][("ns0", "s1")] = ["10.0.0.10/24"]
-    preflight.check_topology_routes(want, have, False)
+    topology.check_routes(want, have, False)
     with pytest.raises(ValidationError):
-        preflight.check_topology_routes(want, have, True)
+        topology.check_routes(want, have, True)
 
 
 # --------------------------------------------------------- /run/netns
@@ -190,10 +193,9 @@ def test_netns_present_over_a_stale_entry_is_refused_naming_the_field():
 
 
 def test_topology_refuses_a_namespace_blocked_by_a_stale_entry(monkeypatch):
-    monkeypatch.setattr(nsfs, "exists", lambda name: name == "ns0")
     want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0"}]}])
     with pytest.raises(ValidationError) as exc:
-        preflight.check_topology_namespaces(want, t.empty_host())
+        topology.check_namespaces(want, dict(t.empty_host(), stale={"ns0"}))
     assert exc.value.field == "config[0].links[0].netns"
 
 
@@ -218,7 +220,7 @@ def test_a_namespace_under_two_names_is_scanned_once(monkeypatch):
 
 def test_ipvlan_link_and_topology_resolve_an_ambiguous_master_alike():
     # an ipvtap dumped without IFLA_LINK_NETNSID whose master index and MAC
-    # match devices in two namespaces: neither is guessed (links.parent_of
+    # match devices in two namespaces: neither is guessed (masters.parent_of
     # used to take the first, ports the none)
     tap = link("tap0", "ns0", ifindex=9, kind="ipvtap", mode="l2", flags="bridge",
                parent_index=2, parent_nsid=None)
@@ -226,8 +228,8 @@ def test_ipvlan_link_and_topology_resolve_an_ambiguous_master_alike():
                          FakeSession("ns0", [tap]),
                          FakeSession("ns1", [link("eth0", "ns1", ifindex=2)]),
                          FakeSession("ns2", [link("eth1", "ns2", ifindex=2)])])
-    assert links.parent_of(driver, tap) is None
-    assert ports.master_of(driver, tap) is None
+    assert masters.parent_of(driver, tap) is None
+    assert masters.master_of(driver, tap) is None
 
 
 # --------------------------------------------- a link declared in another namespace
@@ -252,7 +254,7 @@ def _params(**kw):
 def test_a_slave_left_in_another_namespace_is_named_in_a_warning():
     driver = FakeDriver([_host(), FakeSession("nsA", [_slave("s1", "nsA")], nsids={None: HOST_ID}),
                          FakeSession("nsB", [], nsids={None: HOST_ID})])
-    plan, _before, _predicted, _note, warnings = links.plan_present(driver, _params())
+    plan, _before, _predicted, _note, warnings = ipvlan_link.plan_present(driver, _params())
     assert plan.commands() == ["(host): add ipvlan s1 link eth0 mode l3 bridge netns nsB up"]
     assert len(warnings) == 1
     assert "s1 of master 'eth0' stays in namespace nsA" in warnings[0]
@@ -262,7 +264,7 @@ def test_a_slave_left_in_another_namespace_is_named_in_a_warning():
 def test_from_netns_moves_the_slave_between_namespaces():
     driver = FakeDriver([_host(), FakeSession("nsA", [_slave("s1", "nsA")], nsids={None: HOST_ID}),
                          FakeSession("nsB", [], nsids={None: HOST_ID})])
-    plan, before, predicted, _note, warnings = links.plan_present(driver, _params(from_netns="nsA"))
+    plan, before, predicted, _note, warnings = ipvlan_link.plan_present(driver, _params(from_netns="nsA"))
     assert plan.commands() == ["nsA: move link s1 to netns nsB", "nsB: set link s1 up"]
     assert before["netns"] == "nsA" and predicted["netns"] == "nsB" and warnings == []
 
@@ -270,7 +272,7 @@ def test_from_netns_moves_the_slave_between_namespaces():
 def test_from_netns_is_idempotent_once_moved():
     driver = FakeDriver([_host(), FakeSession("nsA", [], nsids={None: HOST_ID}),
                          FakeSession("nsB", [_slave("s1", "nsB")], nsids={None: HOST_ID})])
-    plan = links.plan_present(driver, _params(from_netns="nsA"))[0]
+    plan = ipvlan_link.plan_present(driver, _params(from_netns="nsA"))[0]
     assert plan.commands() == []
 
 
@@ -278,5 +280,5 @@ def test_from_netns_refuses_a_device_that_is_no_slave_of_the_master():
     driver = FakeDriver([_host(), FakeSession("nsA", [link("s1", "nsA", ifindex=5, kind="veth")]),
                          FakeSession("nsB", [], nsids={None: HOST_ID})])
     with pytest.raises(ValidationError) as exc:
-        links.plan_present(driver, _params(from_netns="nsA"))
+        ipvlan_link.plan_present(driver, _params(from_netns="nsA"))
     assert exc.value.field == "from_netns"

@@ -5,15 +5,17 @@ link dumps (link_attrs), and the handlers' requests."""
 import os
 
 import pytest
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import make_op
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import link_attrs as la
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import base as p
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import encode
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import PlanFailed, ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import ipv6 as ops_ipv6
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
 
 OFF = {"enabled": False}
 
@@ -167,9 +169,9 @@ def test_requests_carry_only_what_they_set():
     assert [a[0] for a in msg["attrs"]] == ["IFLA_IFALIAS"]
 
 
-def test_handlers_are_registered_in_the_plan_table():
-    for action in ("ipv6_sysctl", "ipv6_addr_gen_mode", "link_alias"):
-        assert action in p._HANDLERS
+def test_ops_hold_their_kind():
+    op = make_op(None, "ipv6_sysctl", "set", name="ipvl0", values={"accept_ra": 0})
+    assert op.kind is ops_ipv6.Ipv6Sysctl and op.action == "ipv6_sysctl"
 
 
 class Session(object):
@@ -193,19 +195,20 @@ def test_sysctl_handler_writes_each_value(tmp_path, monkeypatch):
     conf.mkdir()
     for name in ("disable_ipv6", "accept_ra"):
         (conf / name).write_text("0\n")
-    monkeypatch.setattr(ipv6, "SYSCTL_DIR", str(tmp_path))
+    monkeypatch.setattr(ops_ipv6, "SYSCTL_DIR", str(tmp_path))
     driver = Driver()
-    op = p.Op(None, "ipv6_sysctl", "set", name="ipvl0", values={"disable_ipv6": 1, "accept_ra": 2})
-    p.apply(driver, p.Plan([op]))
+    op = make_op(None, "ipv6_sysctl", "set", name="ipvl0",
+                 values={"disable_ipv6": 1, "accept_ra": 2})
+    transaction.execute(driver, p.Plan([op]), rollback=False, verify=False)
     assert (conf / "disable_ipv6").read_text() == "1\n"
     assert (conf / "accept_ra").read_text() == "2\n"
     assert driver.s.invalidated == 1
 
 
 def test_sysctl_handler_names_a_missing_device(tmp_path, monkeypatch):
-    monkeypatch.setattr(ipv6, "SYSCTL_DIR", str(tmp_path))
-    op = p.Op(None, "ipv6_sysctl", "set sysctl", name="gone0", values={"accept_ra": 0})
-    with pytest.raises(p.PlanFailed) as exc:
-        p.apply(Driver(), p.Plan([op]))
+    monkeypatch.setattr(ops_ipv6, "SYSCTL_DIR", str(tmp_path))
+    op = make_op(None, "ipv6_sysctl", "set sysctl", name="gone0", values={"accept_ra": 0})
+    with pytest.raises(PlanFailed) as exc:
+        transaction.execute(Driver(), p.Plan([op]), rollback=False, verify=False)
     assert "ENOENT" in str(exc.value) and "gone0" in str(exc.value)
     assert os.listdir(str(tmp_path)) == []

@@ -7,6 +7,7 @@ from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes i
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces  # noqa: E402
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import netns
 
 
 def test_missing_namespace_is_added():
@@ -51,30 +52,30 @@ def ns(name, *links):
 
 def test_engine_check_mode_present_and_absent():
     driver = FakeDriver([host(), ns("ns0", link("ipvl0", "ns0", ifindex=5, kind="ipvlan"))])
-    res = namespaces.engine(driver, {"name": "ns0", "state": "present"}, True)
+    res = netns.engine(driver, {"name": "ns0", "state": "present"}, True)
     assert res["changed"] is False and res["commands"] == []
     assert res["namespace"] == {"name": "ns0", "path": "/run/netns/ns0", "exists": True}
 
-    res = namespaces.engine(driver, {"name": "ns1", "state": "present"}, True)
+    res = netns.engine(driver, {"name": "ns1", "state": "present"}, True)
     assert res["changed"] is True and res["diff"]["before"]["exists"] is False
 
-    res = namespaces.engine(driver, {"name": "ns0", "state": "absent"}, True)
+    res = netns.engine(driver, {"name": "ns0", "state": "absent"}, True)
     assert res["changed"] is True
     assert res["removed_interfaces"] == [{"name": "ipvl0", "kind": "ipvlan"}]
     assert res["namespace"]["exists"] is False
 
-    res = namespaces.engine(driver, {"name": "gone", "state": "absent"}, True)
+    res = netns.engine(driver, {"name": "gone", "state": "absent"}, True)
     assert res["changed"] is False and res["removed_interfaces"] == []
 
 
 def test_engine_validates_before_reading():
     driver = FakeDriver([])  # any read would raise NamespaceNotFound
     with pytest.raises(ValidationError) as exc:
-        namespaces.engine(driver, {"name": "../x", "state": "present"}, False)
+        netns.engine(driver, {"name": "../x", "state": "present"}, False)
     assert exc.value.field == "name"
 
 
 def test_argument_spec():
-    spec = namespaces.ARGUMENT_SPEC
+    spec = netns.ARGUMENT_SPEC
     assert spec["name"]["required"] is True
     assert spec["state"] == {"type": "str", "default": "present", "choices": ["present", "absent"]}

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import persist, topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist as persist
 
 
 @pytest.mark.parametrize("ifname", ["eth0", "eth0.10", "br-lan", "a@b", "x_y:z", "wlp0s20f3",
@@ -50,9 +51,13 @@ def test_unit_runs_the_command_once_and_stays_active():
 
 def test_engine_is_boot_and_what_it_imports_without_the_ansible_runner():
     sources = persist.engine_sources()
-    assert {"boot.py", "topology.py", "plan.py", "driver.py", "pyroute2_ext.py",
-            "errors.py"} <= set(sources)
-    assert "runner.py" not in sources and "persist.py" not in sources
+    assert {"entry/boot.py", "entry/__init__.py", "resources/ipvlan_topology.py",
+            "planners/topology.py", "ops/base.py", "ops/transaction.py", "kernel/driver.py",
+            "kernel/pyroute2_ext.py", "model/errors.py", "model/__init__.py"} <= set(sources)
+    assert "entry/runner.py" not in sources and "resources/ipvlan_persist.py" not in sources
+    # packages as they are laid out: each with its __init__.py, every file in one
+    for path in sources:
+        assert path.count("/") == 1 and path.split("/")[0] + "/__init__.py" in sources
     for source in sources.values():
         assert "from ansible." not in source and "import ansible\n" not in source
 

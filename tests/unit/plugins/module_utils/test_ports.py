@@ -8,13 +8,15 @@ import pytest
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import addr_fields, route_fields
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devices
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     IpvlanError,
     KernelError,
     NamespaceNotFound,
     ValidationError,
 )
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_info
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes
 
 LOOPBACK, ETHER = 772, 1
 # a slave carries its master's MAC address
@@ -219,7 +221,7 @@ def test_loopback_down_or_without_address_is_false(world):
 
 def test_ipvtap_reports_its_tap_device(world, monkeypatch):
     nodes = {4: {"uid": 0, "gid": 0, "mode": 0o660}}
-    monkeypatch.setattr(tap, "read", lambda index, name: nodes.get(index))
+    monkeypatch.setattr(devices, "read", lambda index, name: nodes.get(index))
     found = by_master(ports.gather(world))
     link = found[("ns1", "veth9")]["links"][1]
     assert (link["kind"], link["mtu"]) == ("ipvtap", 1400)
@@ -362,7 +364,7 @@ def test_no_ipvlan_links_no_ports():
 
 def test_engine_reports_unchanged(world):
     for check in (False, True):
-        result = ports.info_engine(world, {"netns": None}, check)
+        result = ipvlan_info.engine(world, {"netns": None}, check)
         assert result["changed"] is False
         assert len(result["ports"]) == 3
 
@@ -381,7 +383,7 @@ def test_engine_reports_unchanged(world):
      {"dst": "2001:db8::/64", "metric": 100}),
 ])
 def test_route_entry_keeps_only_what_differs_from_defaults(item, expected):
-    assert ports.route_entry(item) == expected
+    assert routes.as_config(item) == expected
 
 
 @pytest.mark.parametrize("item, keep", [
@@ -394,7 +396,7 @@ def test_route_entry_keeps_only_what_differs_from_defaults(item, expected):
     (route(None, 1, "10.0.0.0/8", proto=16, table=100), True),  # dhcp, other table
 ])
 def test_which_routes_count_as_configured(item, keep):
-    assert ports.is_configured_route(item) is keep
+    assert routes.is_configured(item) is keep
 
 
 def test_address_text_normalises_and_drops_link_local():

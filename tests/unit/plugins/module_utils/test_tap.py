@@ -12,9 +12,10 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     KernelError,
     ValidationError,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devices
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import tap as ops_tap
 
-from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import link
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import make_op, link
 
 
 @pytest.mark.parametrize("mode, value", [("0660", 0o660), ("660", 0o660), ("0o640", 0o640),
@@ -48,20 +49,23 @@ def test_names_and_numbers_resolve_and_only_ipvtap_has_one():
 
 def test_changes_name_only_what_differs():
     want = tap.normalize({"owner": "root", "group": "0", "mode": "0660"}, "ipvtap", "tap")
-    assert tap.changes(want, None) == ({"uid": None, "gid": None, "mode": 0o660}, "mode 0660")
-    assert tap.changes(want, {"uid": 1000, "gid": 1000, "mode": 0o660}) == (
-        {"uid": 0, "gid": 0, "mode": None}, "owner root group 0")
-    assert tap.changes(want, {"uid": 0, "gid": 0, "mode": 0o660}) is None
-    assert tap.changes(tap.normalize({"owner": "0"}, "ipvtap", "tap"), None) is None
-    assert tap.changes(None, None) is None
+    op = tap.plan("ns0", "vm0", want, None)
+    assert (op.line(), op.args) == ("ns0: set tap of vm0 mode 0660",
+                                    {"name": "vm0", "uid": None, "gid": None, "mode": 0o660})
+    op = tap.plan("ns0", "vm0", want, {"uid": 1000, "gid": 1000, "mode": 0o660})
+    assert (op.text, op.args["uid"], op.args["gid"], op.args["mode"]) == (
+        "set tap of vm0 owner root group 0", 0, 0, None)
+    assert tap.plan("ns0", "vm0", want, {"uid": 0, "gid": 0, "mode": 0o660}) is None
+    assert tap.plan("ns0", "vm0", tap.normalize({"owner": "0"}, "ipvtap", "tap"), None) is None
+    assert tap.plan("ns0", "vm0", None, None) is None
     assert tap.predict(want, None) == {"uid": 0, "gid": 0, "mode": 0o660}
 
 
 def test_describe_is_the_config_shape():
-    assert tap.describe(7, {"uid": 0, "gid": 0, "mode": 0o660}) == {
+    assert devices.describe(7, {"uid": 0, "gid": 0, "mode": 0o660}) == {
         "path": "/dev/tap7", "owner": "root", "group": "root", "mode": "0660"}
-    assert tap.describe(7, {"uid": 4242424, "gid": 0, "mode": 0o600})["owner"] == "4242424"
-    assert tap.describe(7, None) == {"path": "/dev/tap7", "owner": None, "group": None,
+    assert devices.describe(7, {"uid": 4242424, "gid": 0, "mode": 0o600})["owner"] == "4242424"
+    assert devices.describe(7, None) == {"path": "/dev/tap7", "owner": None, "group": None,
                                      "mode": None}
 
 
@@ -123,38 +127,38 @@ class Driver(object):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
 def test_handler_sets_the_node_found_by_index_and_refuses_other_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(tap, "DEV", str(tmp_path))
-    monkeypatch.setattr(tap, "_ipvtap_major", lambda: 1)
+    monkeypatch.setattr(devices, "DEV", str(tmp_path))
+    monkeypatch.setattr(devices, "ipvtap_major", lambda: 1)
     node = tmp_path / "tap5"
     os.mknod(str(node), 0o600 | stat.S_IFCHR, os.makedev(1, 3))
-    op = Op("ns0", "tap_set", "set tap of vm0 group 0 mode 0660", name="vm0", uid=None, gid=0,
+    op = make_op("ns0", "tap_set", "set tap of vm0 group 0 mode 0660", name="vm0", uid=None, gid=0,
             mode=0o660)
-    tap.apply_set(Driver(5), op)
+    ops_tap.TapSet.run(Driver(5), op)
     assert stat.S_IMODE(os.stat(str(node)).st_mode) == 0o660
-    assert tap.read(5, "vm0") == {"uid": 0, "gid": 0, "mode": 0o660}
+    assert devices.read(5, "vm0") == {"uid": 0, "gid": 0, "mode": 0o660}
     # /sys/dev/char names the device whose node it is
     sys_dev = tmp_path / "sys"
     sys_dev.mkdir()
-    monkeypatch.setattr(tap, "SYS_DEV_CHAR", str(sys_dev))
+    monkeypatch.setattr(devices, "SYS_DEV_CHAR", str(sys_dev))
     os.symlink("../../devices/virtual/net/other0/tap5", str(sys_dev / "1:3"))
-    assert tap.read(5, "vm0") is None and tap.read(5, "other0") is not None
+    assert devices.read(5, "vm0") is None and devices.read(5, "other0") is not None
     with pytest.raises(KernelError) as exc:
-        tap.apply_set(Driver(5), op)
+        ops_tap.TapSet.run(Driver(5), op)
     assert "ipvtap 'other0' in another namespace" in str(exc.value)
     os.remove(str(sys_dev / "1:3"))
     os.symlink("../../devices/virtual/net/vm0/ipvtap/tap5", str(sys_dev / "1:3"))
-    assert tap.read(5, "vm0") is not None
+    assert devices.read(5, "vm0") is not None
     os.remove(str(sys_dev / "1:3"))
     os.symlink("../../devices/pci0000:00/0000:00:01.0/tty/tap5", str(sys_dev / "1:3"))
-    assert tap._holder(os.stat(str(node)).st_rdev) is None
+    assert devices.holder(os.stat(str(node)).st_rdev) is None
     os.remove(str(sys_dev / "1:3"))
     with pytest.raises(KernelError) as exc:
-        tap.apply_set(Driver(6), op)  # no /dev/tap6
+        ops_tap.TapSet.run(Driver(6), op)  # no /dev/tap6
     assert "ENOENT" in str(exc.value)
     (tmp_path / "tap7").write_text("")
     with pytest.raises(KernelError) as exc:
-        tap.apply_set(Driver(7), op)
+        ops_tap.TapSet.run(Driver(7), op)
     assert "not an ipvtap character device" in str(exc.value)
-    monkeypatch.setattr(tap, "_ipvtap_major", lambda: 250)  # another driver's node
+    monkeypatch.setattr(devices, "ipvtap_major", lambda: 250)  # another driver's node
     with pytest.raises(KernelError):
-        tap.apply_set(Driver(5), op)
+        ops_tap.TapSet.run(Driver(5), op)

@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import (
     FakeDriver,
     FakeSession,
@@ -198,7 +199,7 @@ def test_a_converged_topology_is_planned_from_unicast_routes_only():
     """Every declared route has a unicast route of its identity: no
     namespace is asked for its other routes (the local table's)."""
     driver, spaces = _howto_world()
-    result = t.engine(driver, {"state": "merged", "config": HOWTO}, True)
+    result = ipvlan_topology.engine(driver, {"state": "merged", "config": HOWTO}, True)
     assert result["changed"] is False and result["commands"] == []
     assert [sorted(s.asked) for s in spaces] == [["unicast"]] * 3
 
@@ -213,6 +214,6 @@ def test_a_declared_route_meeting_a_blackhole_of_its_identity_replaces_it():
         dict(HOWTO[0]["links"][0], routes=HOWTO[0]["links"][0]["routes"] + [
             {"dst": "10.9.0.0/16", "gateway": "10.0.0.1"}]),
         HOWTO[0]["links"][1]])]
-    result = t.engine(driver, {"state": "merged", "config": config}, True)
+    result = ipvlan_topology.engine(driver, {"state": "merged", "config": config}, True)
     assert result["commands"] == ["ns0: replace route 10.9.0.0/16 via 10.0.0.1 dev ipvl0"]
     assert [sorted(s.asked) for s in spaces] == [["unicast"], ["every", "unicast"], ["unicast"]]

@@ -11,6 +11,9 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import vlan as vlan_wire
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import VLAN_OWNED_ALIAS
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import vlan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import encode
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
@@ -37,7 +40,7 @@ def nlas(data, offset=0):
 
 @pytest.mark.parametrize("protocol, wire", [("802.1q", b"\x81\x00"), ("802.1ad", b"\x88\xa8")])
 def test_link_new_encodes_id_and_protocol_and_mark_the_alias(protocol, wire):
-    body = wire_body(vlan.link_new("eth0.10", 3, 10, protocol))
+    body = wire_body(vlan_wire.link_new("eth0.10", 3, 10, protocol))
     family, _type, index, flags, change = struct.unpack_from("=BxHiII", body)
     assert (family, index, flags, change) == (0, 0, 0, 0)  # down until marked
     top = nlas(body, 16)
@@ -49,12 +52,12 @@ def test_link_new_encodes_id_and_protocol_and_mark_the_alias(protocol, wire):
     data = nlas(info[2])
     assert struct.unpack("=H", data[1]) == (10,)  # IFLA_VLAN_ID, host order
     assert data[5] == wire  # IFLA_VLAN_PROTOCOL, network order
-    marked = wire_body(vlan.mark(7))
+    marked = wire_body(vlan_wire.mark(7))
     assert struct.unpack_from("=BxHiII", marked) == (0, 0, 7, abi.IFF_UP, abi.IFF_UP)
-    assert nlas(marked, 16) == {20: vlan.OWNED_ALIAS.encode() + b"\0"}  # IFLA_IFALIAS
+    assert nlas(marked, 16) == {20: VLAN_OWNED_ALIAS.encode() + b"\0"}  # IFLA_IFALIAS
 
 
-def dumped(protocol=0x8100, alias=vlan.OWNED_ALIAS):
+def dumped(protocol=0x8100, alias=VLAN_OWNED_ALIAS):
     """An RTM_NEWLINK of a VLAN as the kernel dumps it, encoded by pyroute2."""
     ext.register()
     msg = ext.ifinfmsg()
@@ -78,18 +81,18 @@ def parsed(data):
 def test_dump_gives_id_protocol_and_mark(protocol):
     mine = parsed(dumped(protocol))
     assert (mine["vlan_id"], mine["vlan_protocol"], mine["alias"]) == (10, protocol,
-                                                                       vlan.OWNED_ALIAS)
-    assert vlan.owned(mine)
-    assert not vlan.owned(parsed(dumped(alias="uplink to rack 4")))
+                                                                       VLAN_OWNED_ALIAS)
+    assert gather.vlan_owned(mine)
+    assert not gather.vlan_owned(parsed(dumped(alias="uplink to rack 4")))
 
 
 def test_describe_names_the_lower_device():
     lower = link("eth0", ifindex=3)
     master = dict(link("eth0.10", ifindex=7, kind="vlan", parent_index=3), vlan_id=10,
                   vlan_protocol=0x88A8)
-    assert vlan.describe(master, [lower, master]) == {"link": "eth0", "id": 10,
+    assert gather.vlan_of(master, [lower, master]) == {"link": "eth0", "id": 10,
                                                       "protocol": "802.1ad"}
-    assert vlan.describe(lower, [lower]) is None
+    assert gather.vlan_of(lower, [lower]) is None
 
 
 @pytest.mark.parametrize("spec, field", [
@@ -178,7 +181,7 @@ def test_missing_vlan_is_created_before_its_slaves():
     assert commands(without_links, t.empty_host(), "merged") == []
 
 
-@pytest.mark.parametrize("alias, removed", [(vlan.OWNED_ALIAS, True), (None, False),
+@pytest.mark.parametrize("alias, removed", [(VLAN_OWNED_ALIAS, True), (None, False),
                                             ("made by hand", False)])
 def test_deleted_removes_the_vlan_only_when_the_collection_made_it(alias, removed):
     have = have_with(vlan_link(alias=alias))
@@ -189,7 +192,7 @@ def test_deleted_removes_the_vlan_only_when_the_collection_made_it(alias, remove
 
 
 def test_vlan_stays_while_it_has_slaves():
-    have = have_with(vlan_link(alias=vlan.OWNED_ALIAS))
+    have = have_with(vlan_link(alias=VLAN_OWNED_ALIAS))
     have["members"][(None, "eth0.10")].append({"name": "v1", "netns": None, "kind": "ipvlan",
                                                "up": True, "mtu": 1500})
     config = [{"master": "eth0.10", "links": [{"name": "v0", "netns": "ns0"}]}]
@@ -201,7 +204,7 @@ def test_vlan_stays_while_it_has_slaves():
 
 
 def test_overridden_removes_undeclared_owned_vlans_replaced_only_declared_ones():
-    have = have_with(vlan_link(alias=vlan.OWNED_ALIAS))
+    have = have_with(vlan_link(alias=VLAN_OWNED_ALIAS))
     other = [{"master": "eth0", "links": []}]
     assert commands(other, have, "overridden")[-1] == (
         "(host): delete vlan eth0.10 (created by linuxnet.ipvlan, no slaves left)")
@@ -211,11 +214,11 @@ def test_overridden_removes_undeclared_owned_vlans_replaced_only_declared_ones()
         "ns0: delete ipvlan v0 (not declared)",
         "(host): delete vlan eth0.10 (created by linuxnet.ipvlan, no slaves left)"]
     # an owned VLAN left without slaves (a run that failed part-way)
-    have = have_with(vlan_link(alias=vlan.OWNED_ALIAS), slaves=False)
+    have = have_with(vlan_link(alias=VLAN_OWNED_ALIAS), slaves=False)
     assert commands(other, have, "overridden")[-1].startswith("(host): delete vlan eth0.10")
 
 
 def test_converged_vlan_port_plans_nothing():
-    have = have_with(vlan_link(alias=vlan.OWNED_ALIAS))
+    have = have_with(vlan_link(alias=VLAN_OWNED_ALIAS))
     for state in ("merged", "replaced", "overridden"):
         assert commands(CONFIG, have, state) == []
