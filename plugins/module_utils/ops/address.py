@@ -101,8 +101,10 @@ class AddrDel(Kind):
 
     @classmethod
     def inverse(cls, snapshot, driver, op):
+        """Put it back (replace: there afterwards, whoever put it back
+        first), then what the kernel dropped with it."""
         a = op.args
-        return [AddrAdd.op(op.netns, a["dev"], a["address"])] + \
+        return [AddrReplace.op(op.netns, a["dev"], a["address"])] + \
             snapshot.restore_l3(op.netns, a["dev"], skip=a["address"])
 
     @classmethod

@@ -184,7 +184,7 @@ def test_inverse_of_address_ops():
     again = make_op("ns0", "addr_replace", "replace", dev="s1", address=IF("10.0.0.1/24"))
     assert m.inverse(None, again) == []
     delete = make_op("ns0", "addr_del", "delete", dev="s1", address=IF("10.0.0.1/24"))
-    assert lines(m.inverse(None, delete)) == ["ns0: add address 10.0.0.1/24 dev s1",
+    assert lines(m.inverse(None, delete)) == ["ns0: replace address 10.0.0.1/24 dev s1",
                                               "ns0: replace route default via 10.0.0.254 dev s1"]
 
 
