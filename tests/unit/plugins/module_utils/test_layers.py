@@ -289,8 +289,8 @@ def check(root):
                            "and entry.runner of module_utils" % target)
 
     def order(violation):
-        path, _, line = violation.where.partition(":")
-        return path, int(line or 0), violation.rule, violation.message
+        path, line = (violation.where.split(":") + ["0"])[:2]
+        return path, int(line), violation.rule, violation.message
 
     return sorted(set(found), key=order)
 
