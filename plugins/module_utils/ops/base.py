@@ -117,11 +117,14 @@ class Expected(object):
     an object winning. Keys: ("netns", name) -> True/None; ("link", netns,
     name) -> {field: value} (fields of a read link, "ipv6.<setting>" for its
     IPv6 settings) or None; ("addr", netns, dev, ip) -> prefix length or
-    None; ("route", netns) + route identity -> {gateway, dev} or None;
-    ("tap", netns, name) -> {uid, gid, mode} of what was set. None: absent."""
+    None; ("route", netns) + route identity -> {gateway, dev} or None. None:
+    absent. A kind that leaves something else to read back gives its key
+    with the function that reads and compares it (other()): the tap node's
+    mode, say, whose reading only that kind's modules ship."""
 
     def __init__(self):
         self.items = {}
+        self.checks = {}  # key -> check(view, key, wanted) of the keys other() added
         self._on_link = {}  # (netns, name) -> keys that go with the link
 
     def _attach(self, netns, name, key):
@@ -173,7 +176,11 @@ class Expected(object):
         """`nexthop`: {gateway, dev} wanted, or None for absent."""
         self.items[("route", netns) + tuple(identity)] = nexthop
 
-    def tap(self, netns, name, node):
-        key = ("tap", netns, name)
-        self.items[key] = dict(node)
-        self._attach(netns, name, key)
+    def other(self, key, wanted, check, link=None):
+        """`key` (its namespace second) is to have `wanted`, which
+        check(view, key, wanted) verifies, returning the differences as
+        lines; `link`: the link name it goes with (dropped with the link)."""
+        self.items[key] = wanted
+        self.checks[key] = check
+        if link is not None:
+            self._attach(key[1], link, key)

@@ -82,5 +82,25 @@ class TapSet(Kind):
 
     @classmethod
     def expect(cls, expected, op):
-        expected.tap(op.netns, op.args["name"],
-                     dict((k, op.args[k]) for k, _word in KEYS if op.args[k] is not None))
+        name = op.args["name"]
+        expected.other(("tap", op.netns, name),
+                       dict((k, op.args[k]) for k, _word in KEYS if op.args[k] is not None),
+                       cls.check, link=name)
+
+    @classmethod
+    def check(cls, view, key, wanted):
+        """The node of the ipvtap (found by its index in the namespace's
+        dump, view.links) has what was set."""
+        name = key[2]
+        link = view.links.get(name)
+        node = None if link is None else devices.read(link["ifindex"], name)
+        where = "%s: tap of %s" % (view.where, name)
+        if node is None:
+            return [where + " has no /dev/tapN of its own"]
+        return ["%s %s is %s, wanted %s" % (where, field, _show(field, node[field]),
+                                            _show(field, value))
+                for field, value in sorted(wanted.items()) if node[field] != value]
+
+
+def _show(field, value):
+    return "%04o" % value if field == "mode" else value

@@ -28,7 +28,6 @@ import copy
 import errno
 import ipaddress
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devices
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
@@ -147,20 +146,26 @@ def _fail(driver, plan, cause, failed, done, snapshot, rollback):
 # ----------------------------------------------------------------- verifying
 
 
-def expectations(plan):
-    """What the plan leaves ({key: wanted}, see base.Expected), from what
-    each op's kind expects of it."""
+def expected_of(plan):
+    """What the plan leaves (base.Expected), from what each op's kind
+    expects of it."""
     expected = Expected()
     for op in plan:
         op.kind.expect(expected, op)
-    return expected.items
+    return expected
+
+
+def expectations(plan):
+    """{key: wanted} of what the plan leaves (see base.Expected)."""
+    return expected_of(plan).items
 
 
 def check(driver, plan):
     """What differs, after applying `plan`, from what it set: readable lines.
     Every namespace touched is read once (after invalidating every dump: a
     port's mode change shows in all namespaces)."""
-    want = expectations(plan)
+    expected = expected_of(plan)
+    want = expected.items
     driver.invalidate()
     existing = set(driver.namespaces())
     by_netns = {}
@@ -184,7 +189,7 @@ def check(driver, plan):
         if netns not in views:
             views[netns] = _View(driver.session(netns), by_netns[netns])
         view = views[netns]
-        out.extend(_CHECKS[key[0]](view, key, wanted))
+        out.extend((expected.checks.get(key) or _CHECKS[key[0]])(view, key, wanted))
     return out
 
 
@@ -290,24 +295,7 @@ def _check_route(view, key, wanted):
     return out
 
 
-def _check_tap(view, key, wanted):
-    """The node of an ipvtap has what was set (tap_set)."""
-    name = key[2]
-    link = view.links.get(name)
-    node = None if link is None else devices.read(link["ifindex"], name)
-    where = "%s: tap of %s" % (view.where, name)
-    if node is None:
-        return [where + " has no /dev/tapN of its own"]
-    return ["%s %s is %s, wanted %s" % (where, field, _show(field, node[field]),
-                                        _show(field, value))
-            for field, value in sorted(wanted.items()) if node[field] != value]
-
-
-def _show(field, value):
-    return "%04o" % value if field == "mode" else value
-
-
-_CHECKS = {"link": _check_link, "addr": _check_addr, "route": _check_route, "tap": _check_tap}
+_CHECKS = {"link": _check_link, "addr": _check_addr, "route": _check_route}
 
 
 def converge(driver, plan, check_mode, rollback=True):
