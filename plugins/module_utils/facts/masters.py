@@ -11,7 +11,10 @@ __metaclass__ = type
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import IpvlanError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
+    IpvlanError,
+    not_a_namespace,
+)
 
 
 def scan_namespaces(driver, names=None, warn=None):
@@ -24,7 +27,7 @@ def scan_namespaces(driver, names=None, warn=None):
         names = driver.namespaces()
         if warn is not None:
             for stale in nsfs.stale_names():
-                warn("skipped namespace '%s': %s" % (stale, nsfs.not_a_namespace(stale)))
+                warn("skipped namespace '%s': %s" % (stale, not_a_namespace(stale)))
     seen = {}
     host = nsfs.identity(None)
     if host is not None:

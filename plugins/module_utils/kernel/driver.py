@@ -46,11 +46,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import mess
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import kernel_error
-
-
-def label(netns):
-    """How a namespace is named in messages and plans."""
-    return "(host)" if netns is None else netns
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import label
 
 
 class Session(object):

@@ -29,18 +29,10 @@ __metaclass__ = type
 import socket
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 
-IFLA_IFALIAS = 20
-IFLA_AF_SPEC = 26
-AF_INET6 = 10
-IFLA_INET6_CONF = 2
-IFLA_INET6_ADDR_GEN_MODE = 8
-DEVCONF_ACCEPT_RA = 3
-DEVCONF_DISABLE_IPV6 = 26
 
 # include/uapi/linux/if_link.h: enum in6_addr_gen_mode
-ADDR_GEN_MODES = {"eui64": 0, "none": 1, "stable_privacy": 2, "random": 3}
-ADDR_GEN_MODE_NAMES = dict((v, k) for k, v in ADDR_GEN_MODES.items())
 
 
 def _ipv6(disable, accept_ra, gen_mode):
@@ -49,7 +41,7 @@ def _ipv6(disable, accept_ra, gen_mode):
     if disable is None:
         return None
     return {"enabled": not disable, "accept_ra": accept_ra,
-            "addr_gen_mode": ADDR_GEN_MODE_NAMES.get(gen_mode, gen_mode)}
+            "addr_gen_mode": abi.ADDR_GEN_MODE_NAMES.get(gen_mode, gen_mode)}
 
 
 # ------------------------------------------------------------------ reading
@@ -100,6 +92,6 @@ def alias_msg(index, alias):
 
 
 def addr_gen_mode_msg(index, mode):
-    """RTM_NEWLINK setting IFLA_INET6_ADDR_GEN_MODE (a name of ADDR_GEN_MODES)."""
+    """RTM_NEWLINK setting IFLA_INET6_ADDR_GEN_MODE (a name of abi.ADDR_GEN_MODES)."""
     return _link_msg(index, [("IFLA_AF_SPEC", {"attrs": [
-        ("AF_INET6", {"attrs": [("IFLA_INET6_ADDR_GEN_MODE", ADDR_GEN_MODES[mode])]})]})])
+        ("AF_INET6", {"attrs": [("IFLA_INET6_ADDR_GEN_MODE", abi.ADDR_GEN_MODES[mode])]})]})])

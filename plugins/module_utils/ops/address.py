@@ -86,6 +86,7 @@ class AddrReplace(_Present):
 
 class AddrDel(Kind):
     name = "addr_del"
+    already_done = (errno.EADDRNOTAVAIL, errno.ENOENT)
 
     @classmethod
     def op(cls, netns, dev, iface, reason=None, missing_ok=False):

@@ -41,6 +41,9 @@ class Kind(object):
     its methods are classmethods, an op refers to the class."""
 
     name = None  # Op.action: how plans, tests and fault specs name the kind
+    # errno values with which the kernel says the op's effect is there
+    # already (a delete of what is gone): as an undo, it is then done
+    already_done = ()
 
     @classmethod
     def run(cls, driver, op):

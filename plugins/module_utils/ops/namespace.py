@@ -11,7 +11,10 @@ __metaclass__ = type
 import errno
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import kernel_error
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
+    kernel_error,
+    not_a_namespace,
+)
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import (
     EXISTED,
     Kind,
@@ -37,7 +40,7 @@ class NetnsAdd(Kind):
             if exc.errno == errno.EEXIST and nsfs.is_namespace(name):
                 return EXISTED  # made meanwhile by someone else: it exists, as wanted
             if exc.errno == errno.EEXIST:
-                raise kernel_error(op.line(), exc.errno, {errno.EEXIST: nsfs.not_a_namespace(name)})
+                raise kernel_error(op.line(), exc.errno, {errno.EEXIST: not_a_namespace(name)})
             raise kernel_error(op.line(), exc.errno or 0)
         return None
 

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import hints
@@ -83,6 +85,7 @@ class RouteReplace(_Route):
 class RouteDel(_Route):
     name = "route_del"
     verb = "delete"
+    already_done = (errno.ESRCH, errno.ENOENT)
 
     @classmethod
     def run(cls, driver, op):

@@ -25,7 +25,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import errno
 import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
@@ -38,16 +37,13 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import snapshot as sn
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.address import AddrDel
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import (
     EXISTED,
     Expected,
     NotRestorable,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.route import RouteDel
 
 BEFORE_OP = None  # the test seam (see above)
-_GONE = (errno.EADDRNOTAVAIL, errno.ESRCH, errno.ENOENT)
 
 
 class VerifyFailed(IpvlanError):
@@ -120,7 +116,7 @@ def _fail(driver, plan, cause, failed, done, snapshot, rollback):
                 run_op(driver, inverse)
                 commands.append(inverse.line())
             except KernelError as exc:
-                if inverse.kind in (AddrDel, RouteDel) and exc.code in _GONE:
+                if exc.code in inverse.kind.already_done:
                     continue  # already gone (removed underneath): as wanted
                 ok = False
                 not_restored.append({"what": op.line(), "reason": "%s: %s" % (inverse.line(),

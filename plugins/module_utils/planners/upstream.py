@@ -18,9 +18,9 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.abi import L3_MODES
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import IpvlanError
-
-L3_MODES = ("l3", "l3s")
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import kernels_own
 
 
 def _cidr(value):
@@ -29,7 +29,7 @@ def _cidr(value):
 
 def _usable(cidr):
     """A master address the router can use as next hop."""
-    return not (cidr.version == 6 and cidr.ip.is_link_local) and not cidr.ip.is_loopback
+    return not kernels_own(cidr) and not cidr.ip.is_loopback
 
 
 def routes(ports, master_addresses=None, warn=None):
