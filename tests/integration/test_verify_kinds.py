@@ -17,33 +17,11 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver impo
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import PlanFailed
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import catalog
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.address import (
-    AddrAdd,
-    AddrDel,
-    AddrReplace,
-)
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.alias import LinkAlias
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.ipv6 import (
-    Ipv6AddrGenMode,
-    Ipv6Sysctl,
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.catalog import (  # every kind
+    AddrAdd, AddrDel, AddrReplace, Ipv6AddrGenMode, Ipv6Sysctl, LinkAdd, LinkAlias, LinkDel,
+    LinkSet, NetnsAdd, NetnsDel, RouteAdd, RouteDel, RouteReplace, TapSet, VlanAdd,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import (
-    LinkAdd,
-    LinkDel,
-    LinkSet,
-)
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.namespace import (
-    NetnsAdd,
-    NetnsDel,
-)
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.route import (
-    RouteAdd,
-    RouteDel,
-    RouteReplace,
-)
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.tap import TapSet
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.vlan import VlanAdd
 
 IF = ipaddress.ip_interface
 

@@ -42,6 +42,11 @@ class _Present(Kind):
     """What the adds share: the address is there afterwards."""
 
     verb = None
+    flags = None  # of the RTM_NEWADDR request
+
+    @classmethod
+    def run(cls, driver, op):
+        _run(driver, op, m.RTM_NEWADDR, cls.flags)
 
     @classmethod
     def op(cls, netns, dev, iface, reason=None):
@@ -69,19 +74,13 @@ class _Present(Kind):
 class AddrAdd(_Present):
     name = "addr_add"
     verb = "add"
-
-    @classmethod
-    def run(cls, driver, op):
-        _run(driver, op, m.RTM_NEWADDR, m.REQ_CREATE)
+    flags = m.REQ_CREATE
 
 
 class AddrReplace(_Present):
     name = "addr_replace"
     verb = "replace"
-
-    @classmethod
-    def run(cls, driver, op):
-        _run(driver, op, m.RTM_NEWADDR, m.REQ_REPLACE)
+    flags = m.REQ_REPLACE
 
 
 class AddrDel(Kind):

@@ -24,7 +24,15 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import (
 )
 
 
-class NetnsAdd(Kind):
+class _Namespace(Kind):
+    """Both work in the host's namespace, on the named one."""
+
+    @classmethod
+    def namespaces(cls, op):
+        return (None, op.args["name"])
+
+
+class NetnsAdd(_Namespace):
     name = "netns_add"
 
     @classmethod
@@ -56,12 +64,8 @@ class NetnsAdd(Kind):
     def expect(cls, expected, op):
         expected.namespace(op.args["name"], True)
 
-    @classmethod
-    def namespaces(cls, op):
-        return (None, op.args["name"])
 
-
-class NetnsDel(Kind):
+class NetnsDel(_Namespace):
     name = "netns_del"
 
     @classmethod
@@ -89,7 +93,3 @@ class NetnsDel(Kind):
     @classmethod
     def expect(cls, expected, op):
         expected.namespace(op.args["name"], False)
-
-    @classmethod
-    def namespaces(cls, op):
-        return (None, op.args["name"])

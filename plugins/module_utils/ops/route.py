@@ -31,6 +31,11 @@ def _run(driver, op, msg_type, flags, spec):
 
 class _Route(Kind):
     verb = None
+    flags = None  # of the RTM_NEWROUTE request
+
+    @classmethod
+    def run(cls, driver, op):
+        _run(driver, op, m.RTM_NEWROUTE, cls.flags, op.args["route"])
 
     @classmethod
     def op(cls, netns, spec, reason=None):
@@ -67,19 +72,13 @@ class _Route(Kind):
 class RouteAdd(_Route):
     name = "route_add"
     verb = "add"
-
-    @classmethod
-    def run(cls, driver, op):
-        _run(driver, op, m.RTM_NEWROUTE, m.REQ_CREATE, op.args["route"])
+    flags = m.REQ_CREATE
 
 
 class RouteReplace(_Route):
     name = "route_replace"
     verb = "replace"
-
-    @classmethod
-    def run(cls, driver, op):
-        _run(driver, op, m.RTM_NEWROUTE, m.REQ_REPLACE, op.args["route"])
+    flags = m.REQ_REPLACE
 
 
 class RouteDel(_Route):
