@@ -206,8 +206,6 @@ def vlan_of(master, links):
             "protocol": abi.VLAN_PROTOCOL_NAMES.get(protocol, protocol)}
 
 
-
-
 def fold_host_access(port, members):
     """Report a gathered port's host access: the first slave (by name) in
     the master's namespace marked with HOST_ACCESS_MARK leaves `links` and

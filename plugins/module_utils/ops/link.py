@@ -193,7 +193,7 @@ class LinkSet(Kind):
             expected.link_moved(op.netns, a["name"], a["to_netns"])
             return
         expected.link(op.netns, a["name"], **dict((k, a[k]) for k in ("mode", "flags", "mtu",
-                                                                       "up", "noarp")
+                                                                      "up", "noarp")
                                                   if a.get(k) is not None))
 
     @classmethod

@@ -52,7 +52,6 @@ ARGUMENT_SPEC = dict(
 REQUIRED_IF = [("state", "present", ("gateway", "dev"), True)]
 
 
-
 # ---------------------------------------------------------------- validation
 
 
@@ -194,5 +193,3 @@ def gateway_problem(gateway, networks):
 
 
 # -------------------------------------------------------------------- engine
-
-

@@ -243,7 +243,7 @@ def _plan_vlan_removals(plan, want, have, state):
         if any((x["netns"], x["name"]) not in gone for x in have["members"].get(key, [])):
             continue
         plan.append(LinkDel.op(key[0], key[1], "vlan", "created by linuxnet.ipvlan, no "
-                                                        "slaves left"))
+                               "slaves left"))
 
 
 def _plan_tap(plan, link, have, fresh):

@@ -81,7 +81,7 @@ def describe(link, master=None, master_netns=None, node=None):
     if link["kind"] == "ipvtap":
         if link.get("ifindex"):
             out["tap"] = devices.describe(link["ifindex"], node or devices.read(link["ifindex"],
-                                                                                 link["name"]))
+                                                                                link["name"]))
         else:  # predicted in check mode: the index is the kernel's to choose
             out["tap"] = dict(devices.describe(0, node), path=None)
     return out

@@ -414,7 +414,7 @@ def want_present(files, name, p):
     want = topology.normalize(p["config"])
     check_python(p["python"], p["root"])
     files.want_file(saved.topology_path(name), topology_text(name, p["topology_state"],
-                                                            p["config"]))
+                                                             p["config"]))
     files.want_file(COMMAND, script_text(p["python"]), 0o755)
     sources = engine_sources()
     package = LIB_DIR

@@ -80,7 +80,7 @@ def read(driver, want=None):
             routes = rt.name_routes(session.routes(), session.links())
         have["routes"][netns] = routes
         have["lo"][netns] = loopback_ready({"links": session.links(),
-                                                  "addresses": session.addresses()})
+                                            "addresses": session.addresses()})
         have["lo_up"][netns] = any(x["up"] for x in session.links()
                                    if x["type"] == abi.ARPHRD_LOOPBACK)
     for port in gathered["ports"]:

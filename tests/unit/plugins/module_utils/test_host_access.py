@@ -269,7 +269,7 @@ def test_engine_converge_returns_upstream_routes_and_warns():
                                    "address": "10.0.0.1/24", "scope": "global"}])
     warnings = []
     result = ipvlan_topology.engine(Fake([host]), {"state": "merged", "config": [port(mode="l3")]}, True,
-                      warn=warnings.append)
+                                    warn=warnings.append)
     assert result["changed"] is True
     assert [r["dst"] for r in result["upstream_routes"]] == [
         "10.0.0.10/32", "2001:db8::/64", "10.0.0.11/32"]

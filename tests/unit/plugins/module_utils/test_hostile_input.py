@@ -6,21 +6,18 @@ import ipaddress
 
 import pytest
 
-pytest.importorskip("ansible")  # module_utils.runner needs ansible-core
+from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link
 
-from ansible_collections.linuxnet.ipvlan.tests.unit.plugins.module_utils.fakes import FakeDriver, FakeSession, link  # noqa: E402
-
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError  # noqa: E402
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import argspec
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_route
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import masters
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import argspec
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import namespaces
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as t
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ip_route
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_link
 
 HOST_ID = 7
@@ -143,7 +140,7 @@ def test_topology_checks_route_src_before_any_change():
     want = topo([{"master": "eth0", "links": [
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
-        topology.check_routes(want, t.empty_host(), False)
+        t.check_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].src"
 
 
@@ -152,7 +149,7 @@ def test_topology_accepts_a_src_another_link_of_the_namespace_has():
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"],
          "routes": [{"dst": "192.0.2.0/24", "gateway": "10.0.0.1", "src": "10.9.0.1"}]},
         {"name": "s2", "netns": "ns0", "addresses": ["10.9.0.1/24"]}]}])
-    topology.check_routes(want, t.empty_host(), False)
+    t.check_routes(want, t.empty_host(), False)
 
 
 @pytest.mark.parametrize("gateway,reason", [("10.0.0.255", "broadcast"),
@@ -162,7 +159,7 @@ def test_topology_checks_the_gateway_against_the_links_subnets(gateway, reason):
     want = topo([{"master": "eth0", "links": [
         {"name": "s1", "netns": "ns0", "addresses": ["10.0.0.10/24"], "routes": [route]}]}])
     with pytest.raises(ValidationError) as exc:
-        topology.check_routes(want, t.empty_host(), False)
+        t.check_routes(want, t.empty_host(), False)
     assert exc.value.field == "config[0].links[0].routes[0].gateway"
     assert reason in str(exc.value)
 
@@ -170,7 +167,7 @@ def test_topology_checks_the_gateway_against_the_links_subnets(gateway, reason):
 def test_topology_gateway_reachable_through_a_device_route_is_fine():
     want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0", "routes": [
         {"dst": "10.9.9.1/32"}, {"dst": "default", "gateway": "10.9.9.1"}]}]}])
-    topology.check_routes(want, t.empty_host(), False)
+    t.check_routes(want, t.empty_host(), False)
 
 
 def test_topology_gateway_on_an_existing_address_counts_in_merged_only():
@@ -178,9 +175,9 @@ def test_topology_gateway_on_an_existing_address_counts_in_merged_only():
         {"dst": "default", "gateway": "10.0.0.1"}]}]}])
     have = t.empty_host()
     have["addresses"][("ns0", "s1")] = ["10.0.0.10/24"]
-    topology.check_routes(want, have, False)
+    t.check_routes(want, have, False)
     with pytest.raises(ValidationError):
-        topology.check_routes(want, have, True)
+        t.check_routes(want, have, True)
 
 
 # --------------------------------------------------------- /run/netns
@@ -195,7 +192,7 @@ def test_netns_present_over_a_stale_entry_is_refused_naming_the_field():
 def test_topology_refuses_a_namespace_blocked_by_a_stale_entry(monkeypatch):
     want = topo([{"master": "eth0", "links": [{"name": "s1", "netns": "ns0"}]}])
     with pytest.raises(ValidationError) as exc:
-        topology.check_namespaces(want, dict(t.empty_host(), stale={"ns0"}))
+        t.check_namespaces(want, dict(t.empty_host(), stale={"ns0"}))
     assert exc.value.field == "config[0].links[0].netns"
 
 

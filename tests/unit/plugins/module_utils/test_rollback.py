@@ -47,13 +47,13 @@ def test_inverse_of_a_created_namespace_and_link_deletes_them():
     assert lines(m.inverse(None, make_op(None, "netns_add", "add netns x", name="x"))) == \
         ["(host): delete netns x"]
     add = make_op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
-             target_netns="ns0", mode="l2", flags="bridge", mtu=None, up=True)
+                  target_netns="ns0", mode="l2", flags="bridge", mtu=None, up=True)
     alone = FakeDriver([FakeSession(None, [link("eth0", ifindex=2)]), FakeSession("ns0")])
     assert lines(m.inverse(alone, add)) == ["ns0: delete ipvlan s2"]
     # in its port's mode: the siblings are not touched
     driver = port_world()
     same = make_op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
-              target_netns="ns0", mode="l3", flags="bridge", mtu=None, up=True)
+                   target_netns="ns0", mode="l3", flags="bridge", mtu=None, up=True)
     assert lines(snapshot.Snapshot.read(driver, [same]).inverse(driver, same)) == ["ns0: delete ipvlan s2"]
 
 
@@ -64,7 +64,7 @@ def test_a_slave_added_in_another_mode_switched_the_port_which_is_switched_back(
     # kernel switches fx0 and s1 too; deleting s2 leaves them switched
     driver = port_world()
     add = make_op(None, "link_add", "add", name="s2", kind="ipvlan", parent="eth0", parent_netns=None,
-             target_netns="ns0", mode=mode, flags="vepa", mtu=None, up=True)
+                  target_netns="ns0", mode=mode, flags="vepa", mtu=None, up=True)
     ops = snapshot.Snapshot.read(driver, [add]).inverse(driver, add)
     assert lines(ops) == ["ns0: delete ipvlan s2",
                           "(host): set link fx0 mode l3 bridge (the port's mode before the run)"
@@ -114,7 +114,7 @@ def port_world(fx0_noarp=False, s1=None):
 
 def test_inverse_of_a_change_in_place_sets_the_old_values():
     op = make_op("ns0", "link_set", "set", name="s1", kind="ipvlan", mode="l3", flags="vepa",
-            mtu=1400, up=False)
+                 mtu=1400, up=False)
     assert lines(model().inverse(port_world(), op)) == [
         "ns0: set link s1 mode l2 bridge mtu 1500 up"]
 
@@ -222,7 +222,7 @@ def test_inverse_of_alias_and_ipv6_settings_restores_the_old_values():
 
 def test_inverse_of_a_vlan_created_deletes_it():
     add = make_op(None, "vlan_add", "add vlan eth0.10", name="eth0.10", link="eth0", id=10,
-             protocol="802.1q")
+                  protocol="802.1q")
     assert lines(model().inverse(None, add)) == ["(host): delete vlan eth0.10"]
 
 
@@ -251,8 +251,8 @@ def test_compare_names_what_differs():
 def test_verification_expects_the_last_word_on_each_object():
     plan = [make_op(None, "netns_add", "add netns ns9", name="ns9"),
             make_op(None, "link_add", "add", name="s9", kind="ipvlan", parent="eth0",
-               parent_netns=None, target_netns="ns9", mode="l2", flags="bridge", mtu=None,
-               up=True),
+                    parent_netns=None, target_netns="ns9", mode="l2", flags="bridge", mtu=None,
+                    up=True),
             make_op("ns9", "addr_add", "add", dev="s9", address=IF("10.0.0.9/24")),
             make_op("ns9", "link_set", "set", name="s9", up=False)]
     want = transaction.expectations(plan)
@@ -330,7 +330,7 @@ def test_the_port_before_the_run_is_read_once_per_master(monkeypatch):
     model = snapshot.Snapshot.read(driver, [])
     for name in ("s2", "s3", "s4"):
         add = make_op(None, "link_add", "add", name=name, kind="ipvlan", parent="eth0",
-                 parent_netns=None, target_netns="ns0", mode="l3", flags="bridge", mtu=None,
-                 up=True)
+                      parent_netns=None, target_netns="ns0", mode="l3", flags="bridge", mtu=None,
+                      up=True)
         assert lines(model.inverse(driver, add)) == ["ns0: delete ipvlan %s" % name]
     assert len(calls) == 1

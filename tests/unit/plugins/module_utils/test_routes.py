@@ -234,7 +234,7 @@ def test_engine_refuses_missing_dev_namespace_and_foreign_src_before_changing():
         ip_route.engine(fake(), params(netns="nons"), False)
     with pytest.raises(ValidationError) as exc:
         ip_route.engine(fake(addrs=[{"ifindex": 5, "address": "10.0.0.10/24"}]),
-                      params(src="10.0.0.11"), False)
+                        params(src="10.0.0.11"), False)
     assert exc.value.field == "src"
 
 

@@ -66,7 +66,7 @@ def test_describe_is_the_config_shape():
         "path": "/dev/tap7", "owner": "root", "group": "root", "mode": "0660"}
     assert devices.describe(7, {"uid": 4242424, "gid": 0, "mode": 0o600})["owner"] == "4242424"
     assert devices.describe(7, None) == {"path": "/dev/tap7", "owner": None, "group": None,
-                                     "mode": None}
+                                         "mode": None}
 
 
 CONFIG = [{"master": "eth0", "mode": "l2", "links": [
@@ -132,7 +132,7 @@ def test_handler_sets_the_node_found_by_index_and_refuses_other_files(tmp_path, 
     node = tmp_path / "tap5"
     os.mknod(str(node), 0o600 | stat.S_IFCHR, os.makedev(1, 3))
     op = make_op("ns0", "tap_set", "set tap of vm0 group 0 mode 0660", name="vm0", uid=None, gid=0,
-            mode=0o660)
+                 mode=0o660)
     ops_tap.TapSet.run(Driver(5), op)
     assert stat.S_IMODE(os.stat(str(node)).st_mode) == 0o660
     assert devices.read(5, "vm0") == {"uid": 0, "gid": 0, "mode": 0o660}

@@ -91,7 +91,7 @@ def test_describe_names_the_lower_device():
     master = dict(link("eth0.10", ifindex=7, kind="vlan", parent_index=3), vlan_id=10,
                   vlan_protocol=0x88A8)
     assert gather.vlan_of(master, [lower, master]) == {"link": "eth0", "id": 10,
-                                                      "protocol": "802.1ad"}
+                                                       "protocol": "802.1ad"}
     assert gather.vlan_of(lower, [lower]) is None
 
 
