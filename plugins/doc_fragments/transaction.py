@@ -32,11 +32,11 @@ notes:
     the kernel would refuse (the link kinds, by a probe that creates nothing;
     the master; routes' source and gateway), so check mode fails where a real
     run would.
-  - After a change, the module reads back every change it made (links: kind,
-    mode, flags, MTU, up or down, alias, IPv6 settings, a VLAN's id and
-    protocol; addresses; routes; namespaces; an ipvtap's C(/dev/tapN) owner,
-    group and mode) and fails (and rolls back) when the kernel holds
-    something else.
+  - After a change, the module reads back every change it made (the kind,
+    mode, flags, MTU, state, alias and IPv6 settings of links, a VLAN's id
+    and protocol, addresses, routes, namespaces, and the owner, group and mode
+    of an ipvtap's C(/dev/tapN)) and fails (and rolls back) when the kernel
+    holds something else.
   - Runs on one host take turns through a lock on
     C(/run/lock/linuxnet-ipvlan.lock) (flock); a run waits up to 300 seconds
     for another one to finish and then fails naming the holder's pid. Check
