@@ -48,4 +48,3 @@ KINDS = (
     RouteAdd, RouteReplace, RouteDel,
     VlanAdd, LinkAlias, Ipv6Sysctl, Ipv6AddrGenMode, TapSet,
 )
-BY_NAME = dict((kind.name, kind) for kind in KINDS)

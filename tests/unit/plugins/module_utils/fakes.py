@@ -106,5 +106,5 @@ class FakeDriver(object):
 def make_op(netns, action, text, **args):
     """An Op of the kind named `action` (ops/catalog.py), as plans hold them."""
     from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.catalog import BY_NAME
-    return Op(BY_NAME[action], netns, text, **args)
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.catalog import KINDS
+    return Op(dict((kind.name, kind) for kind in KINDS)[action], netns, text, **args)
