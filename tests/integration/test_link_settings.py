@@ -1,4 +1,4 @@
-"""The plan actions behind `ipv6` and `host_access` on a real kernel, on
+"""The kinds of change (ops/) behind `ipv6` and `host_access` on a real kernel, on
 veth devices (no ipvlan needed: these also run natively): the sysctls land
 in the device's own namespace and nowhere else (/proc/sys/net follows the
 namespace of the thread that opens the file), addr_gen_mode and the alias
@@ -11,11 +11,18 @@ import pytest
 
 from harness import ip, link_info, unique_name
 
-# importing them registers their plan actions
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Op, Plan, PlanFailed, apply
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import PlanFailed
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import HOST_ACCESS_MARK
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import ipv6
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.alias import LinkAlias
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction import execute
+
+
+def apply(driver, plan):
+    """The plan applied as it is, neither verified nor rolled back."""
+    return execute(driver, plan, rollback=False, verify=False)
 
 
 def sysctl(netns, name, key):
@@ -39,9 +46,9 @@ def same_name_twice(make_netns):
 def test_settings_land_in_the_links_namespace_only(same_name_twice):
     netns, name = same_name_twice
     plan = Plan([
-        Op(netns, "ipv6_sysctl", "sysctl", name=name, values={"disable_ipv6": 1, "accept_ra": 2}),
-        Op(netns, "ipv6_addr_gen_mode", "addrgenmode", name=name, mode="none"),
-        Op(netns, "link_alias", "alias", name=name, alias=host_access.MARK),
+        ipv6.Ipv6Sysctl.op(netns, name, {"disable_ipv6": 1, "accept_ra": 2}),
+        ipv6.Ipv6AddrGenMode.op(netns, name, "none"),
+        LinkAlias.op(netns, name, HOST_ACCESS_MARK),
     ])
     with Driver() as driver:
         before = driver.session(netns).link(name)
@@ -63,10 +70,9 @@ def test_settings_land_in_the_links_namespace_only(same_name_twice):
 def test_alias_can_be_removed_and_a_missing_device_is_named(same_name_twice):
     netns, name = same_name_twice
     with Driver() as driver:
-        apply(driver, Plan([Op(netns, "link_alias", "a", name=name, alias="x")]))
-        apply(driver, Plan([Op(netns, "link_alias", "a", name=name, alias="")]))
+        apply(driver, Plan([LinkAlias.op(netns, name, "x")]))
+        apply(driver, Plan([LinkAlias.op(netns, name, "")]))
         assert driver.session(netns).link(name)["alias"] is None
         with pytest.raises(PlanFailed) as exc:
-            apply(driver, Plan([Op(netns, "ipv6_sysctl", "set sysctl of gone0", name="gone0",
-                                   values={"accept_ra": 0})]))
+            apply(driver, Plan([ipv6.Ipv6Sysctl.op(netns, "gone0", {"accept_ra": 0})]))
     assert "ENOENT" in str(exc.value) and "gone0" in str(exc.value)
