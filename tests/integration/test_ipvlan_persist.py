@@ -15,7 +15,10 @@ import pytest
 
 from harness import controller_tool, ip, ip_json, run_module, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils import boot, persist
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry import boot
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import IpvlanError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist as persist
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import saved_topology
 
 UNIT = "etc/systemd/system/linuxnet-ipvlan@.service"
 
@@ -78,8 +81,12 @@ def test_check_mode_apply_idempotence_verify_and_removal(node):
             continue
         assert (mode, uid) == ((0o755 if kind == "d" or path.endswith("-apply") else 0o644), 0), path
     engine = "usr/local/lib/linuxnet-ipvlan/ansible_collections/linuxnet/ipvlan/plugins/module_utils"
-    assert sorted(p.rsplit("/", 1)[1] for p in files if p.startswith(engine + "/")) == sorted(
-        ["__init__.py"] + list(persist.engine_sources()))
+    # the engine's packages as laid out in module_utils, each with its __init__.py
+    sources = persist.engine_sources()
+    assert sorted(p[len(engine) + 1:] for p in files
+                  if p.startswith(engine + "/") and files[p][0] == "f") == sorted(
+        ["__init__.py"] + list(sources))
+    assert "entry/boot.py" in sources and "ops/transaction.py" in sources
     # the file holds what the module's argument spec made of the config
     saved = json.load(open(os.path.join(node, "etc/linuxnet-ipvlan/default.json")))
     assert (saved["format"], saved["name"], saved["state"]) == (1, "default", "replaced")
@@ -91,11 +98,15 @@ def test_check_mode_apply_idempotence_verify_and_removal(node):
                             capture_output=True, text=True, check=False)
     assert (verify.returncode, verify.stdout + verify.stderr) == (0, "")
 
-    # a stale engine file from an older version goes; then nothing to do
-    with open(os.path.join(node, engine, "gone.py"), "w") as handle:
-        handle.write("")
+    # a stale engine file and package from an older version go (the flat
+    # layout's plan.py, a package no longer used); then nothing to do
+    os.mkdir(os.path.join(node, engine, "gone"))
+    for stale in ("plan.py", "gone/__init__.py", "gone/old.py"):
+        with open(os.path.join(node, engine, stale), "w") as handle:
+            handle.write("")
     again = persist_module(node)
-    assert again["files"] == ["remove /%s/gone.py" % engine]
+    assert sorted(again["files"]) == ["remove /%s/gone" % engine, "remove /%s/plan.py" % engine]
+    assert not os.path.lexists(os.path.join(node, engine, "gone"))
     assert persist_module(node)["changed"] is False
 
     # a second topology shares the unit and engine; removing one keeps them
@@ -143,18 +154,18 @@ def test_boot_command_refuses_files_others_can_change(tmp_path):
     os.chmod(str(tmp_path), 0o755)
     path = tmp_path / "t.json"
     path.write_text(persist.topology_text("t", "merged", []))
-    assert boot.load(str(path))["config"] == []
+    assert saved_topology.load(str(path))["config"] == []
     os.chmod(str(path), 0o664)
-    with pytest.raises(boot.IpvlanError, match="writable by its group"):
-        boot.load(str(path))
+    with pytest.raises(IpvlanError, match="writable by its group"):
+        saved_topology.load(str(path))
     os.chmod(str(path), 0o644)
     os.chown(str(path), 65534, 0)
-    with pytest.raises(boot.IpvlanError, match="owned by uid 65534"):
-        boot.load(str(path))
+    with pytest.raises(IpvlanError, match="owned by uid 65534"):
+        saved_topology.load(str(path))
     os.chown(str(path), 0, 0)
     os.chmod(str(tmp_path), 0o757)
-    with pytest.raises(boot.IpvlanError, match="writable by others"):
-        boot.load(str(path))
+    with pytest.raises(IpvlanError, match="writable by others"):
+        saved_topology.load(str(path))
 
 
 @pytest.mark.root
@@ -166,7 +177,7 @@ def test_boot_command_reports_a_missing_master_and_converges_the_rest(tmp_path, 
               {"master": master, "links": []}]
     path.write_text(persist.topology_text("t", "merged", config))
     out, err = io.StringIO(), io.StringIO()
-    assert boot.main([str(path)], out=out, err=err) == boot.EXIT_PARTIAL
+    assert boot.main([str(path)], out=out, err=err) == saved_topology.EXIT_PARTIAL
     assert out.getvalue().splitlines() == [
         "linuxnet-ipvlan-apply: topology %s, state merged" % path,
         "linuxnet-ipvlan-apply: nothing to change"]
