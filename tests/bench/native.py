@@ -15,7 +15,7 @@ memory is that N's):
             ipvlan, so the kernel does not filter an ipvlan dump, which tells
             that none exist: `info` decodes no link here): the links of one
             kind by a dump the kernel filters, the loopback, their
-            addresses and configured routes (ports.read_namespace), best of
+            addresses and configured routes (facts/gather.read_namespace), best of
             --repeat runs
   read      every namespace's links, addresses and routes read and decoded
             whole through the driver (what ipvlan_topology's read costs),
@@ -94,8 +94,14 @@ def measure(n, repeat, transports, profile, root=ROOT):
     sys.path[:0] = [os.path.join(root, ".build"), os.path.join(root, "tests")]
     import ansible.module_utils.basic  # noqa: F401  (paid before the clock)
     import ansible_collections.linuxnet.ipvlan.plugins.modules.ipvlan_info  # noqa: F401
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather as ports
+    try:
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import gather
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+    except ImportError:  # a --baseline checkout of the flat module_utils (before the layers)
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils.driver import Driver
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils import ports as gather
+        abi = None
     from harness import run_module
     import pyroute2
 
@@ -112,15 +118,27 @@ def measure(n, repeat, transports, profile, root=ROOT):
                 session.addresses()
                 session.routes()
 
+    def read_veth(session):
+        """read_namespace() with veth for the slaves' kinds: the kinds are
+        abi.IPVLAN_KINDS now, an argument in older checkouts."""
+        if abi is None:
+            return gather.read_namespace(session, ("veth",))
+        kinds = abi.IPVLAN_KINDS
+        abi.IPVLAN_KINDS = ("veth",)
+        try:
+            return gather.read_namespace(session)
+        finally:
+            abi.IPVLAN_KINDS = kinds
+
     def by_kind():
         seen = 0
         with Driver() as driver:
             for netns in [None] + driver.namespaces():
-                seen += len(ports.read_namespace(driver.session(netns), ("veth",))["links"])
+                seen += len(read_veth(driver.session(netns))["links"])
         result["kind_links"] = seen
 
     out = {"n": n, "info_s": best(info, repeat), "read_s": best(read, repeat)}
-    if hasattr(ports, "read_namespace"):
+    if hasattr(gather, "read_namespace"):
         out["kind_s"] = best(by_kind, repeat)
         if result["kind_links"] != 2 * n:  # each namespace's veth end and lo
             raise SystemExit("bench-native: by kind saw %d links in %d namespaces"
@@ -148,7 +166,10 @@ def measure(n, repeat, transports, profile, root=ROOT):
 def ipr_read(pyroute2):
     """The three dumps of every namespace through pyroute2's IPRoute, made
     and used inside the namespace (setns, as the driver does)."""
-    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
+    try:
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
+    except ImportError:  # a --baseline checkout of the flat module_utils
+        from ansible_collections.linuxnet.ipvlan.plugins.module_utils import nsfs
     names = [None] + nsfs.list_names()
     sockets = []
     try:
