@@ -21,8 +21,8 @@ import pytest
 from harness import ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module
 from harness import unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 
 pytestmark = pytest.mark.ipvlan
 
@@ -36,8 +36,8 @@ def engine(config, state="merged"):
     warnings of in-process module runs accumulate in the process)."""
     warnings = []
     with Driver() as driver:
-        result = topology.engine(driver, {"config": config, "state": state}, False,
-                                 warn=warnings.append)
+        result = ipvlan_topology.engine(driver, {"config": config, "state": state}, False,
+                                        warn=warnings.append)
     return result, warnings
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from harness import ip, ip_json, kernel_snapshot, link_info, run_module, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import vlan
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devices
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import VLAN_OWNED_ALIAS
 
 # Marked ipvlan (the lab VM): the tests that need ipvlan, ipvtap or 802.1Q
 # VLANs, which this machine's kernel lacks. The checks before any change need
@@ -82,7 +82,7 @@ def test_vlan_master_is_created_carries_traffic_and_goes_with_deleted(lower, tra
 
     result = topology(config)
     assert result["changed"] is True and result["commands"] == check["commands"], result
-    assert vlan_of(master) == ("vlan", 10, "802.1Q", dev, vlan.OWNED_ALIAS, True)
+    assert vlan_of(master) == ("vlan", 10, "802.1Q", dev, VLAN_OWNED_ALIAS, True)
     for netns, name in ((ns0, "vl0"), (ns1, "vl1")):
         info = link_info(name, netns)
         assert info["linkinfo"]["info_kind"] == "ipvlan"
@@ -116,7 +116,7 @@ def test_8021ad_master_and_replaced_without_links(lower, track_netns):
     port = {"master": master, "mode": "l3", "vlan": {"link": dev, "id": 20, "protocol": "802.1ad"},
             "links": [{"name": "qq0", "netns": ns0, "addresses": ["10.20.0.10/24"]}]}
     assert topology([port])["changed"] is True
-    assert vlan_of(master) == ("vlan", 20, "802.1ad", dev, vlan.OWNED_ALIAS, True)
+    assert vlan_of(master) == ("vlan", 20, "802.1ad", dev, VLAN_OWNED_ALIAS, True)
     assert topology([port])["changed"] is False
     # replaced with no links left: the slaves go, then the VLAN made for them
     result = topology([dict(port, links=[])], state="replaced")
@@ -300,8 +300,8 @@ def test_ipvtap_node_gets_owner_group_mode_and_opens_as_that_user(make_veth, tra
     assert topology([{"master": master, "mode": "l2", "links": [dict(staged, netns=ns1)]}])[
         "changed"] is False
     # /sys/dev/char names whose node it is, whatever namespace the ipvtap is in
-    assert tap._holder(os.stat(new_path).st_rdev) == "tap1"
-    assert tap._holder(os.stat(path).st_rdev) == "tap0"
+    assert devices.holder(os.stat(new_path).st_rdev) == "tap1"
+    assert devices.holder(os.stat(path).st_rdev) == "tap0"
 
 
 @pytest.mark.ipvlan
