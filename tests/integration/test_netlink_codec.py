@@ -14,10 +14,9 @@ import pytest
 
 from harness import ip, ip_json, run_module, unique_name
 
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import driver as d
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import pyroute2_ext as ext
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 
 CLASSES = ("ifinfmsg", "ifaddrmsg", "rtmsg", "nsidmsg")
 
