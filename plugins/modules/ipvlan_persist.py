@@ -149,6 +149,10 @@ import functools
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+# The boot command this module installs on the node, with the engine files it
+# imports: imported here so that Ansible's payload carries their sources
+# (resources/ipvlan_persist.engine_sources reads them from it).
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry import boot  # noqa: F401  # pylint: disable=unused-import
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.entry.runner import run
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist
 

@@ -171,17 +171,22 @@ def topology_text(name, state, config):
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-BOOT_MODULE = PACKAGE + ".entry.boot"  # what the boot command runs (by name: it is above)
+# What the boot command runs. It is above this layer, so it is named, not
+# imported: the module plugins/modules/ipvlan_persist.py imports it, so that
+# Ansible's payload carries it and every engine file it imports.
+BOOT_MODULE = PACKAGE + ".entry.boot"
 
 
 def engine_sources(root=BOOT_MODULE):
     """{path under module_utils ("ops/base.py"): source} of the module
     `root` and of every module_utils file it needs, followed through their
-    imports of this package (the files AnsiballZ would carry for it)."""
+    imports of this package (the files AnsiballZ would carry for it).
+    Raises IpvlanError when one of them cannot be read (a payload without
+    it): nothing is installed then."""
     found = {}
-    todo = [root]
+    todo = [(root, True)]
     while todo:
-        name = todo.pop()
+        name, required = todo.pop()
         if not name.startswith(PACKAGE + "."):
             continue
         path = name[len(PACKAGE) + 1:].replace(".", "/") + ".py"
@@ -189,7 +194,10 @@ def engine_sources(root=BOOT_MODULE):
             continue
         try:
             module = importlib.import_module(name)
-        except ImportError:
+        except ImportError as exc:
+            if required:  # a module imported from (not a name it defines)
+                raise IpvlanError("cannot import %s to install the boot command: %s"
+                                  % (name, exc))
             continue
         if hasattr(module, "__path__"):  # a package: its __init__.py, and what is named
             path = path[:-3] + "/__init__.py"
@@ -199,8 +207,10 @@ def engine_sources(root=BOOT_MODULE):
         found[path] = source
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(PACKAGE):
-                todo.append(node.module)
-                todo.extend("%s.%s" % (node.module, alias.name) for alias in node.names)
+                todo.append((node.module, True))
+                # a name imported from it may be a module of a package, or not
+                todo.extend(("%s.%s" % (node.module, alias.name), False)
+                            for alias in node.names)
     packages = set()
     for path in found:
         parts = path.split("/")[:-1]

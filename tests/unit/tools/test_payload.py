@@ -143,3 +143,16 @@ def test_the_table_has_a_row_per_module():
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0].startswith("| module | files | lines |")
     assert [line.split("|")[1].strip() for line in out[2:]] == ["ip_route", "netns"]
+
+
+def test_ipvlan_persist_carries_every_file_of_the_boot_command_it_installs(rows):
+    """ipvlan_persist installs the boot command from its own payload's
+    sources (engine_sources reads them with importlib on the node): every
+    file the boot command needs must be in the zip, or the installed
+    command cannot start (it imports entry.boot, which nothing else of the
+    module imports)."""
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_persist
+    needed = set(ipvlan_persist.engine_sources())
+    have = set(carried(rows["ipvlan_persist"]))
+    assert "entry/boot.py" in needed
+    assert sorted(needed - have) == []
