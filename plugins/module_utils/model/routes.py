@@ -39,6 +39,13 @@ def _address(value):
     return value if hasattr(value, "version") else ipaddress.ip_address(value)
 
 
+def name_routes(routes, links):
+    """Route dicts (as dumps give them) with 'dev' set to the name of their
+    oif among `links` (None when unknown, or for a multipath route)."""
+    names = dict((x["ifindex"], x["name"]) for x in links)
+    return [dict(r, dev=names.get(r.get("oif"))) for r in routes]
+
+
 def identity(route):
     """(family, table, dst network, metric): what the kernel replaces by."""
     dst = network(route["dst"])

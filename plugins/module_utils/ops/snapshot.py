@@ -142,7 +142,7 @@ def space_of(links, addresses, routes):
         if not kernels_own(iface):
             by_dev.setdefault(names.get(item["ifindex"]), []).append(iface)
     return {"links": dict((x["name"], dict(x)) for x in links), "addresses": by_dev,
-            "routes": [dict(r, dev=names.get(r.get("oif"))) for r in routes]}
+            "routes": rt.name_routes(routes, links)}
 
 
 # ----------------------------------------------------------------- comparing

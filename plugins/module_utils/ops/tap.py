@@ -48,19 +48,21 @@ class TapSet(Kind):
         a = op.args
         index = driver.session(op.netns).index_of(a["name"])
         node = devices.path(index)
-        advice = hints("tap", node=node, index=index, name=a["name"], holder="{holder}")
+
+        def refused(code, holder=None):
+            return kernel_error(op.line(), code, hints("tap", node=node, index=index,
+                                                       name=a["name"], holder=holder))
         try:
             info = os.stat(node)
         except OSError as exc:
-            raise kernel_error(op.line(), exc.errno or errno.ENOENT, advice)
+            raise refused(exc.errno or errno.ENOENT)
         major = devices.ipvtap_major()
         if not stat.S_ISCHR(info.st_mode) or (major is not None and
                                               os.major(info.st_rdev) != major):
-            raise kernel_error(op.line(), errno.ENODEV, advice)
+            raise refused(errno.ENODEV)
         holder = devices.holder(info.st_rdev)
         if holder not in (None, a["name"]):
-            advice[errno.EBUSY] = advice[errno.EBUSY].replace("{holder}", holder)
-            raise kernel_error(op.line(), errno.EBUSY, advice)
+            raise refused(errno.EBUSY, holder)
         try:
             if a["uid"] is not None or a["gid"] is not None:
                 os.chown(node, -1 if a["uid"] is None else a["uid"],

@@ -143,17 +143,12 @@ def _fail(driver, plan, cause, failed, done, snapshot, rollback):
 
 
 def expected_of(plan):
-    """What the plan leaves (base.Expected), from what each op's kind
-    expects of it."""
+    """What the plan leaves (base.Expected: its `items` are {key: wanted}),
+    from what each op's kind expects of it."""
     expected = Expected()
     for op in plan:
         op.kind.expect(expected, op)
     return expected
-
-
-def expectations(plan):
-    """{key: wanted} of what the plan leaves (see base.Expected)."""
-    return expected_of(plan).items
 
 
 def check(driver, plan):
@@ -195,7 +190,7 @@ def _sort_key(key):
 
 class _View(object):
     """One namespace's dumps, indexed for the checks of `keys` (the
-    expectations() keys of this namespace; None: all). Links are decoded
+    expected_of() keys of this namespace; None: all). Links are decoded
     whole (names are attributes); of the addresses and routes, only those
     whose fixed fields can match a key: an address's device and family, a
     route's family, table and prefix length. The others (IPv6 link-local
@@ -224,9 +219,9 @@ class _View(object):
         self.routes = {}
         # only unicast routes are planned, so only they are checked: the
         # kernel leaves the others (most of the local table) out
-        for route in session.routes(keep=route_keep, unicast=True):
-            self.routes.setdefault(rt.identity(route), []).append(
-                dict(route, dev=names.get(route.get("oif"))))
+        for route in rt.name_routes(session.routes(keep=route_keep, unicast=True),
+                                    session.links()):
+            self.routes.setdefault(rt.identity(route), []).append(route)
 
 
 def _check_link(view, key, wanted):

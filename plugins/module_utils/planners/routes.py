@@ -15,7 +15,7 @@ gateway must have none; dev, src and scope are compared only when declared.
 A route spec (see normalize()) is a dict: dst (ip_network), gateway
 (ip_address or None), dev, metric (int), table (int), src (ip_address or
 None), scope (name or None). Route dicts are messages.parse_route() output
-with a 'dev' name added (see name_routes()).
+with a 'dev' name added (model/routes.name_routes).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -108,13 +108,6 @@ def _host(value, field):
 # ------------------------------------------------------------------ planning
 
 
-def name_routes(routes, links):
-    """parse_route() dicts with 'dev' set to the name of their oif (None
-    when unknown or multipath). Pure."""
-    names = dict((x["ifindex"], x["name"]) for x in links)
-    return [dict(r, dev=names.get(r.get("oif"))) for r in routes]
-
-
 def find_route(spec, routes):
     """The routes with the spec's identity (model/routes.identity)."""
     key = rt.identity(spec)
@@ -155,7 +148,7 @@ def _address(text):
 def plan_route(netns, want_spec, have_routes, state):
     """Ops that make the route `want_spec` (see normalize()) present or
     absent among `have_routes` (route dicts of that namespace, with 'dev'
-    names: name_routes()). Pure: reads nothing."""
+    names: model/routes.name_routes). Pure: reads nothing."""
     v.choice(state, ("present", "absent"), "state")
     spec = want_spec
     current = find_route(spec, have_routes)

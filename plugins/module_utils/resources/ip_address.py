@@ -16,6 +16,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     ValidationError,
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.routes import name_routes
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction import converge
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners.addresses import (
     plan_addresses,
@@ -71,7 +72,7 @@ def engine(driver, p, check_mode):
                               % (dev, label(netns)))
 
     have = device_addresses(session, link["ifindex"])
-    routes = [dict(r, dev=names) for r, names in _named(session)]
+    routes = name_routes(session.routes(), session.links())
     plan = plan_addresses(netns, dev, have, w["addresses"], w["state"], w["exclusive"], routes)
     commands = converge(driver, plan, check_mode, p.get("rollback", True) is not False)
     if plan and not check_mode:
@@ -81,11 +82,6 @@ def engine(driver, p, check_mode):
     result.update(changed=bool(plan), commands=commands, addresses=after,
                   diff={"before": _state(dev, netns, have), "after": _state(dev, netns, after)})
     return result
-
-
-def _named(session):
-    names = dict((x["ifindex"], x["name"]) for x in session.links())
-    return [(r, names.get(r.get("oif"))) for r in session.routes()]
 
 
 def _state(dev, netns, addresses):

@@ -21,7 +21,6 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners.routes im
     find_route,
     gateway_problem,
     matches,
-    name_routes,
     normalize,
     plan_route,
 )
@@ -103,14 +102,14 @@ def engine(driver, p, check_mode):
     if state == "present":
         preflight(session, spec)
 
-    have = name_routes(session.routes(spec["table"]), links)
+    have = model_routes.name_routes(session.routes(spec["table"]), links)
     before = [r for r in find_route(spec, have) if state == "present" or matches(spec, r)]
     plan = plan_route(netns, spec, have, state)
     commands = converge(driver, plan, check_mode, p.get("rollback", True) is not False)
     if state == "absent":
         after = {}
     elif plan and not check_mode:
-        found = find_route(spec, name_routes(session.routes(spec["table"]), links))
+        found = find_route(spec, model_routes.name_routes(session.routes(spec["table"]), links))
         after = describe(found[0]) if found else {}
     elif plan:
         dev = None

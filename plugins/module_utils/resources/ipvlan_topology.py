@@ -24,6 +24,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.routes import name_routes
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction import execute
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access as ha
@@ -75,9 +76,9 @@ def read(driver, want=None):
         for item in session.addresses():
             key = (netns, names.get(item["ifindex"]))
             have["addresses"].setdefault(key, []).append(item["address"])
-        routes = rt.name_routes(session.routes(unicast=True), session.links())
+        routes = name_routes(session.routes(unicast=True), session.links())
         if any(not rt.find_route(spec, routes) for spec in declared.get(netns, [])):
-            routes = rt.name_routes(session.routes(), session.links())
+            routes = name_routes(session.routes(), session.links())
         have["routes"][netns] = routes
         have["lo"][netns] = loopback_ready({"links": session.links(),
                                             "addresses": session.addresses()})

@@ -51,7 +51,7 @@ def test_each_kind_declares_how_it_runs_and_what_is_verified(kind):
     op = SAMPLES[kind.name](kind)
     assert op.kind is kind and op.action == kind.name and op.text
     # every op leaves something to read back (its object, present or absent)
-    assert transaction.expectations([op]), kind.name
+    assert transaction.expected_of([op]).items, kind.name
     assert all(netns is None or isinstance(netns, str) for netns in kind.namespaces(op))
 
 

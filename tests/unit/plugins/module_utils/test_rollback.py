@@ -255,7 +255,7 @@ def test_verification_expects_the_last_word_on_each_object():
                     up=True),
             make_op("ns9", "addr_add", "add", dev="s9", address=IF("10.0.0.9/24")),
             make_op("ns9", "link_set", "set", name="s9", up=False)]
-    want = transaction.expectations(plan)
+    want = transaction.expected_of(plan).items
     assert want[("netns", "ns9")] is True
     assert want[("link", "ns9", "s9")] == {"kind": "ipvlan", "mode": "l2", "flags": "bridge",
                                            "up": False}

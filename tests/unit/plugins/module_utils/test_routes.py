@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as model_routes
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import NamespaceNotFound, ValidationError
@@ -190,8 +191,8 @@ def test_absent_leaves_a_route_whose_declared_gateway_differs():
 
 def test_name_routes_adds_device_names():
     links = [{"ifindex": 5, "name": "ipvl0"}]
-    named = routes.name_routes([have("0.0.0.0/0", dev=None, oif=5),
-                                have("::/0", dev=None, oif=None, family=6)], links)
+    named = model_routes.name_routes([have("0.0.0.0/0", dev=None, oif=5),
+                                      have("::/0", dev=None, oif=None, family=6)], links)
     assert [r["dev"] for r in named] == ["ipvl0", None]
 
 
