@@ -245,6 +245,26 @@ def test_a_stale_entry_as_netns_names_the_field(stale):
     assert result["failed"] is True and result["msg"].startswith("netns: /run/netns/"), result
 
 
+@pytest.mark.parametrize("module,args", [
+    ("ip_address", dict(dev="lo", addresses=["192.0.2.1/32"], state="absent")),
+    ("ip_route", dict(dst="192.0.2.0/24", dev="lo", state="absent")),
+    ("ipvlan_link", dict(name="stl0", parent="lo", state="absent")),
+])
+def test_absent_in_a_stale_entry_is_already_true(stale, module, args):
+    # no namespace is there, so nothing can be in it; the entry is left
+    # alone (linuxnet.ipvlan.netns state=absent removes it)
+    for check in (True, False):
+        result = run_module(module, dict(args, netns=stale), check=check)
+        assert not result.get("failed") and result["changed"] is False, result
+    assert os.path.lexists("/run/netns/" + stale)
+
+
+def test_present_in_a_stale_entry_is_refused_naming_the_field(stale):
+    result = run_module("ip_route", dict(dst="192.0.2.0/24", dev="lo", netns=stale))
+    assert result["failed"] is True and result["msg"].startswith("netns: /run/netns/"), result
+    assert "not a network namespace" in result["msg"]
+
+
 def test_a_namespace_under_two_names_is_reported_once(make_netns):
     first = make_netns()
     second = unique_name("tw")

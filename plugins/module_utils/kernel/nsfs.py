@@ -50,11 +50,16 @@ def path_of(name):
     return os.path.join(NETNS_RUN_DIR, name)
 
 
-class NotANamespace(IpvlanError):
-    def __init__(self, name, field="netns"):
+class NotANamespace(NamespaceNotFound):
+    """/run/netns/NAME is there but is no namespace (a stale entry). It
+    holds no namespace, so it is a NamespaceNotFound: what is to be absent
+    in it is absent already, what is to be present in it is refused with
+    this message, which says how to remove the entry."""
+
+    def __init__(self, name, field="netns"):  # pylint: disable=super-init-not-called
         self.name = name
         self.field = field
-        super(NotANamespace, self).__init__("%s: %s" % (field, not_a_namespace(name)))
+        IpvlanError.__init__(self, "%s: %s" % (field, not_a_namespace(name)))
 
 
 def _entries():
@@ -64,7 +69,9 @@ def _entries():
         if exc.errno == errno.ENOENT:
             return []
         raise
-    return sorted(n for n in names if not n.startswith("."))
+    # every name but . and .. (os.listdir leaves those out): 'ip netns'
+    # lists names beginning with a dot, and validation accepts them
+    return sorted(names)
 
 
 def _nsfs_dev():

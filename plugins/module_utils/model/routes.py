@@ -143,3 +143,21 @@ def as_read(spec):
             "scope": spec.get("scope") or default_scope(dst.version, gateway),
             "type": abi.RTN_UNICAST, "proto": spec.get("proto", abi.RTPROT_BOOT),
             "multipath": False}
+
+
+# IP6_RT_PRIO_ADDRCONF: the metric of the prefix route of an IPv6 address
+CONNECTED_METRIC = {4: 0, 6: 256}
+
+
+def connected(iface, dev):
+    """The route dict of the prefix route the kernel adds with address
+    `iface` (an ip_interface) on an up link `dev` (proto kernel, table main):
+    None for a host address (/32, /128), which gets none."""
+    if iface.network.prefixlen == iface.max_prefixlen:
+        return None
+    version = iface.version
+    return {"family": version, "table": abi.RT_TABLE_MAIN, "dst": str(iface.network),
+            "metric": CONNECTED_METRIC[version], "gateway": None, "dev": dev,
+            "src": str(iface.ip) if version == 4 else None,
+            "scope": "link" if version == 4 else "global", "type": abi.RTN_UNICAST,
+            "proto": abi.RTPROT_KERNEL, "multipath": False}

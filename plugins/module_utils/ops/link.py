@@ -78,13 +78,9 @@ class LinkAdd(Kind):
         source.request(msg, m.RTM_NEWLINK, m.REQ_CREATE, op.text, _HINTS)
         target = driver.session(a["target_netns"])
         target.forget_name(name)
+        target.invalidate()  # a session opened by the read has the old dumps
         if final is not None:
-            index = target.index_of(name)
-            target.request(m.link_set(index, ifname=final, up=a.get("up", False) or None),
-                           m.RTM_NEWLINK, m.REQ_ACK, op.text, _HINTS)
-            target.forget_name(name)
-            target.forget_name(final)
-        target.invalidate()
+            _rename_temporary(target, name, final, a.get("up", False), op.text)
 
     @classmethod
     def inverse(cls, snapshot, driver, op):
@@ -182,6 +178,8 @@ class LinkSet(Kind):
             snapshot.space(a["to_netns"])["links"][a["name"]] = dict(link, up=False,
                                                                      netns=a["to_netns"])
             return
+        if a.get("up") is False and link.get("up"):
+            snapshot.link_down(op.netns, a["name"])
         for key in ("mode", "flags", "mtu", "up", "noarp"):
             if a.get(key) is not None:
                 link[key] = a[key]
@@ -239,6 +237,29 @@ class LinkDel(Kind):
         expected.link_gone(op.netns, op.args["name"])
 
 
+def _rename_temporary(target, temporary, final, up, text):
+    """Give the link created as `temporary` in the `target` session its
+    `final` name (and bring it up if asked). On failure the temporary link
+    is deleted before the error goes on: a temporary name never outlives
+    the run (the op's undo knows the final name only)."""
+    index = target.index_of(temporary)
+    try:
+        target.request(m.link_set(index, ifname=final, up=up or None),
+                       m.RTM_NEWLINK, m.REQ_ACK, text, _HINTS)
+    except Exception:
+        try:
+            target.request(m.link_del(index), m.RTM_DELLINK, m.REQ_ACK,
+                           "delete temporary link %s" % temporary)
+        except Exception:  # pylint: disable=broad-except
+            pass  # left behind: the rollback's comparison names it
+        target.forget_name(temporary)
+        target.invalidate()
+        raise
+    target.forget_name(temporary)
+    target.forget_name(final)
+    target.invalidate()
+
+
 # ------------------------------------------------------------------ inverses
 
 
@@ -293,6 +314,9 @@ def _unset(snapshot, driver, op):
     port = a.get("mode") is not None and a["mode"] != link.get("mode")
     if port or "up" in changes:
         ops.extend(arp_restore(snapshot, driver, op.netns, link, port=port))
+    if changes.get("up") is True:
+        # what the kernel dropped when this took the link down
+        ops.extend(snapshot.restore_l3(op.netns, a["name"], down=True))
     if link.get("type") == abi.ARPHRD_LOOPBACK and changes.get("up") is False:
         # lo coming up got 127.0.0.1/8 from the kernel; going down keeps it
         if LOOPBACK_V4 not in snapshot.space(op.netns)["addresses"].get(a["name"], []):

@@ -108,6 +108,15 @@ class Snapshot(object):
         space["addresses"].pop(name, None)
         space["routes"][:] = [r for r in space["routes"] if r.get("dev") != name]
 
+    def link_down(self, netns, name):
+        """Link `name` went down: the kernel dropped its IPv6 addresses
+        (keep_addr_on_down off, the default) and the routes through it."""
+        space = self.space(netns)
+        have = space["addresses"].get(name)
+        if have:
+            have[:] = [x for x in have if x.version != 6]
+        space["routes"][:] = [r for r in space["routes"] if r.get("dev") != name]
+
     def applied(self, op):
         op.kind.applied(self, op)
 
@@ -116,13 +125,14 @@ class Snapshot(object):
         is nothing to undo; NotRestorable when it cannot be undone."""
         return op.kind.inverse(self, driver, op)
 
-    def restore_l3(self, netns, dev, skip=None):
+    def restore_l3(self, netns, dev, skip=None, down=False):
         """Ops that put back the addresses of `dev` and the routes through
         it (or using `skip`'s address as source) as the snapshot has them:
-        after the kernel dropped them with a link or an address."""
+        after the kernel dropped them with a link or an address, or, with
+        `down`, with the link going down (its IPv6 addresses: link_down())."""
         ops = []
         for iface in self.addresses(netns, dev):
-            if iface != skip:
+            if iface != skip and not (down and iface.version != 6):
                 ops.append(AddrReplace.op(netns, dev, iface))
         keep = set() if skip is None else {skip.ip}
         for route in self.routes(netns):

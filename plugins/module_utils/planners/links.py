@@ -15,9 +15,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as rt
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import ValidationError
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import kernels_own, label
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import (
     LinkAdd,
     LinkDel,
@@ -59,7 +62,24 @@ def check_master(session, master, parent, pns, mtu):
                                      "cannot exceed its master" % (mtu, master["mtu"]))
 
 
-def plan_link(plan, want, existing, same_master, home, field, set_mode=False, settings=None):
+def dropped_going_down(name, addresses, routes):
+    """What the kernel drops when link `name` goes down, as text: its IPv6
+    addresses (unless net.ipv6.conf.<dev>.keep_addr_on_down is set; not the
+    kernel's own link-local ones) and the configured routes through it.
+    `addresses`: the link's ('fd00::5/64' or ip_interface); `routes`: its
+    namespace's, with 'dev' names."""
+    out = []
+    for item in addresses:
+        iface = ipaddress.ip_interface(item)
+        if iface.version == 6 and not kernels_own(iface):
+            out.append("address %s" % iface)
+    out.extend("route %s" % rt.text(r) for r in routes
+               if r.get("dev") == name and rt.is_configured(r))
+    return out
+
+
+def plan_link(plan, want, existing, same_master, home, field, set_mode=False, settings=None,
+              dropped=None):
     """The one planner of a slave link, used by ipvlan_link and
     ipvlan_topology. Appends to `plan`; returns (kept, fresh): the slave
     that is kept (moved and/or corrected in place), or None when one is
@@ -82,7 +102,11 @@ def plan_link(plan, want, existing, same_master, home, field, set_mode=False, se
     defaults) returning the ops that give it the settings it declares
     (ipv6.plan_link). They run once the link is in its namespace and before
     it comes up: a link with settings is created down, set, then brought up,
-    so that nothing (IPv6 autoconfiguration) happens in between."""
+    so that nothing (IPv6 autoconfiguration) happens in between.
+
+    `dropped`: what the kernel drops if `existing` goes down
+    (dropped_going_down()), named in the op that takes it down, so that
+    commands, check mode and diff say it."""
     name, target = want["name"], want["netns"]
     if existing is not None and existing["kind"] not in abi.IPVLAN_KINDS:
         raise ValidationError(field, "'%s' in namespace %s is a %s, not an ipvlan/ipvtap "
@@ -116,10 +140,13 @@ def plan_link(plan, want, existing, same_master, home, field, set_mode=False, se
         changes.update(kind=want["kind"], mode=want["mode"], flags=want["flags"])
     if want["mtu"] is not None and keep.get("mtu") != want["mtu"]:
         changes["mtu"] = want["mtu"]
+    reason = None
     if up_now != want["up"]:
         changes["up"] = want["up"]
+        if not want["up"] and dropped:
+            reason = "the kernel drops with it %s" % ", ".join(dropped)
     if changes:
-        plan.append(LinkSet.op(target, name, **changes))
+        plan.append(LinkSet.op(target, name, reason, **changes))
     return keep, moved
 
 

@@ -27,10 +27,22 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     ValidationError,
     not_a_namespace,
 )
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import LOOPBACK_V4, label
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.address import AddrAdd
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import (
+    LOOPBACK_V4,
+    kernels_own,
+    label,
+)
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.address import (
+    AddrAdd,
+    AddrDel,
+    AddrReplace,
+)
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
-from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import LinkDel, LinkSet
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import (
+    LinkAdd,
+    LinkDel,
+    LinkSet,
+)
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.namespace import NetnsAdd
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.route import RouteDel
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import addresses as addr
@@ -154,12 +166,30 @@ def _link(link, mns, where):
               "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where,
               "tap": tap.normalize(link.get("tap"), kind, where + ".tap")}
     result["ipv6"] = ipv6.normalize(link.get("ipv6"), result, where + ".ipv6")
+    if specs and not result["up"]:
+        raise ValidationError(where + ".routes", "link %s is declared up: false, and the kernel "
+                                                 "removes the routes through a link that goes "
+                                                 "down and refuses new ones (ENETDOWN); declare "
+                                                 "it up, or its routes elsewhere" % name)
     return result
 
 
 def _cross_check(want):
     names = {}
+    route_of = {}  # (netns,) + route identity -> where it is declared
     for port in want:
+        for link in port["links"]:
+            for k, spec in enumerate(link["routes"]):
+                where = "%s.routes[%d]" % (link["where"], k)
+                key = (link["netns"],) + route_rules.identity(spec)
+                if key in route_of:
+                    raise ValidationError(where, "route %s is also declared at %s; namespace %s "
+                                                 "holds one route per destination, table and "
+                                                 "metric, so both cannot hold. Give one a "
+                                                 "metric of its own, or declare it once"
+                                          % (route_rules.text(spec), route_of[key],
+                                             label(link["netns"])))
+                route_of[key] = where
         seen_ips = {}
         for link in port["links"]:
             key = (link["netns"], link["name"])
@@ -198,15 +228,16 @@ def plan_topology(want, have, state):
     _plan_namespaces(plan, want, have)
     removed = _plan_removals(plan, want, have, state, declared)
     _plan_vlan_masters(plan, want, have)
-    fresh = set()
+    fresh, downed = set(), set()
     for port in want:
-        _plan_port(plan, port, have, removed, fresh, declared)
+        _plan_port(plan, port, have, removed, fresh, downed, declared)
     _plan_loopback(plan, want, have)
     exclusive = state in ("replaced", "overridden")
     for port in want:
         for link in port["links"]:
-            _plan_tap(plan, link, have, (link["netns"], link["name"]) in fresh)
-            _plan_l3(plan, link, have, (link["netns"], link["name"]) in fresh, exclusive)
+            key = (link["netns"], link["name"])
+            _plan_tap(plan, link, have, key in fresh)
+            _plan_l3(plan, link, have, key in fresh, key in downed, exclusive)
     _plan_vlan_removals(plan, want, have, state)
     return plan
 
@@ -293,14 +324,20 @@ def _delete(plan, member, removed, why, master=None):
     removed.add((member["netns"], member["name"]))
 
 
-def _plan_port(plan, port, have, removed, fresh, declared):
+def _plan_port(plan, port, have, removed, fresh, downed, declared):
     key = (port["master_netns"], port["master"])
     mode, flags = port["mode"], port["flags"]
     members = [x for x in have["members"].get(key, [])
                if (x["netns"], x["name"]) not in removed]
     by_key = dict(((x["netns"], x["name"]), x) for x in members)
-    if members and have["mode"].get(key) != (mode, flags):
-        first = members[0]
+    # the port's mode is set through a slave it still has: not one that
+    # the plan so far deletes (to create it again on another master, say)
+    # or moves
+    gone = set((op.netns, op.args["name"]) for op in plan
+               if op.kind is LinkDel or (op.kind is LinkSet and "to_netns" in op.args))
+    handles = [x for x in members if (x["netns"], x["name"]) not in gone]
+    if handles and have["mode"].get(key) != (mode, flags):
+        first = handles[0]
         plan.append(LinkSet.port_op(first["netns"], first["name"], first["kind"],
                                     port["master"], mode, flags))
     for link in port["links"]:
@@ -315,12 +352,19 @@ def _plan_port(plan, port, have, removed, fresh, declared):
         want = {"name": link["name"], "kind": link["kind"], "netns": target,
                 "master": port["master"], "master_netns": port["master_netns"],
                 "mode": mode, "flags": flags, "mtu": link["mtu"], "up": link["up"]}
+        dropped = None
+        if existing is not None and existing.get("up") and not link["up"]:
+            dropped = lk.dropped_going_down(link["name"],
+                                            have["addresses"].get((target, link["name"]), []),
+                                            have["routes"].get(target, []))
         kept, is_fresh = lk.plan_link(
             plan, want, None if existing is None else dict(existing, netns=target),
             (target, link["name"]) in by_key, home, link["where"] + ".name",
-            settings=_ipv6_settings(target, link))
+            settings=_ipv6_settings(target, link), dropped=dropped)
         if is_fresh:
             fresh.add((target, link["name"]))
+        elif kept is not None and kept.get("up") and not link["up"]:
+            downed.add((target, link["name"]))
         ha.plan_mark(plan, link, kept)
 
 
@@ -351,22 +395,53 @@ def _plan_loopback(plan, want, have):
                 plan.append(AddrAdd.op(netns, "lo", LOOPBACK_V4))
 
 
-def _plan_l3(plan, link, have, fresh, exclusive):
+def _plan_l3(plan, link, have, fresh, downed, exclusive):
+    """The link's addresses and routes. `fresh`: it arrives in its
+    namespace in this plan (nothing on it yet); `downed`: the plan takes it
+    down, and the kernel drops its IPv6 addresses (unless keep_addr_on_down)
+    and the routes through it (declared routes on a link declared down are
+    refused by normalize()). With `exclusive`, the undeclared routes through
+    it are deleted before its addresses change, so that no address delete
+    has to keep them."""
     netns, name = link["netns"], link["name"]
     have_cidrs = [] if fresh else have["addresses"].get((netns, name), [])
-    routes = [r for r in have["routes"].get(netns, []) if not (fresh and r.get("dev") == name)]
+    routes = [r for r in have["routes"].get(netns, [])
+              if not ((fresh or downed) and r.get("dev") == name)]
+    if exclusive:
+        undeclared = [r for r in routes if r.get("dev") == name and route_rules.is_configured(r)
+                      and not any(rt.find_route(spec, [r]) for spec in link["routes"])]
+        for route in undeclared:
+            plan.append(RouteDel.op(netns, route))
+        routes = [r for r in routes if not any(r is x for x in undeclared)]
+    if downed:
+        # kept or not, the IPv6 ones are the kernel's to drop: the declared
+        # ones are put back, the others deleted if the kernel kept them
+        flushed = [x for x in have_cidrs if ipaddress.ip_interface(x).version == 6]
+        have_cidrs = [x for x in have_cidrs if x not in flushed]
+        wanted = set(link["addresses"])
+        for item in flushed:
+            iface = ipaddress.ip_interface(item)
+            if iface in wanted:
+                plan.append(AddrReplace.op(netns, name, iface, "the kernel drops it with the "
+                                                                "link going down"))
+            elif exclusive and not kernels_own(iface):
+                plan.append(AddrDel.op(netns, name, iface, missing_ok=True))
+        have_cidrs += [x for x in flushed if ipaddress.ip_interface(x) in wanted]
     if link["addresses"] or exclusive:
         plan.extend(addr.plan_addresses(netns, name, have_cidrs, link["addresses"], "present",
                                         exclusive=exclusive, routes=routes,
                                         field=link["where"] + ".addresses"))
+    if link["routes"]:
+        # an address added now brings its prefix route, which a declared
+        # route of that identity then finds (to keep, or replace: an add
+        # would meet EEXIST)
+        have = set(map(str, have_cidrs))
+        for item in link["addresses"]:
+            route = route_rules.connected(item, name) if str(item) not in have else None
+            if route is not None and not rt.find_route(route, routes):
+                routes = routes + [route]
     for spec in link["routes"]:
         plan.extend(rt.plan_route(netns, spec, routes, "present"))
-    if exclusive:
-        for route in routes:
-            if route.get("dev") != name or not route_rules.is_configured(route):
-                continue
-            if not any(rt.find_route(spec, [route]) for spec in link["routes"]):
-                plan.append(RouteDel.op(netns, route))
 
 
 def _plan_deleted(want, have):
@@ -392,6 +467,62 @@ def check_namespaces(want, have):
             netns = link["netns"]
             if netns is not None and netns not in have["namespaces"] and netns in have.get("stale", ()):
                 raise ValidationError(link["where"] + ".netns", not_a_namespace(netns))
+
+
+def check_port_addresses(want, have, plan):
+    """No address is added to a slave while another slave of the same
+    master holds it, in any namespace: the kernel refuses that (EADDRINUSE,
+    ipvlan_addr_busy()). `plan` is replayed on who holds what: a slave
+    deleted or moved loses its addresses, one taken down its IPv6 ones, a
+    deleted address is free again. Raises ValidationError naming the
+    declared link's addresses. Pure."""
+    master_of, holders = {}, {}  # (netns, link) -> port key; port key -> {ip: (netns, link)}
+    for key, members in have["members"].items():
+        for member in members:
+            where = (member["netns"], member["name"])
+            master_of[where] = key
+            for item in have["addresses"].get(where, []):
+                iface = ipaddress.ip_interface(item)
+                if not kernels_own(iface):
+                    holders.setdefault(key, {})[iface.ip] = where
+    fields = dict(((link["netns"], link["name"]), link["where"] + ".addresses")
+                  for port in want for link in port["links"])
+
+    def release(where, version=None):
+        key = master_of.get(where)
+        for ip, holder in list(holders.get(key, {}).items()):
+            if holder == where and version in (None, ip.version):
+                del holders[key][ip]
+
+    for op in plan:
+        a = op.args
+        if op.kind is LinkDel:
+            release((op.netns, a["name"]))
+            master_of.pop((op.netns, a["name"]), None)
+        elif op.kind is LinkAdd:
+            master_of[(a["target_netns"], a["name"])] = (a["parent_netns"], a["parent"])
+        elif op.kind is LinkSet and "to_netns" in a:
+            release((op.netns, a["name"]))
+            master_of[(a["to_netns"], a["name"])] = master_of.pop((op.netns, a["name"]), None)
+        elif op.kind is LinkSet and a.get("up") is False:
+            release((op.netns, a["name"]), 6)
+        elif op.kind is AddrDel:
+            where = (op.netns, a["dev"])
+            if holders.get(master_of.get(where), {}).get(a["address"].ip) == where:
+                del holders[master_of[where]][a["address"].ip]
+        elif op.kind in (AddrAdd, AddrReplace):
+            where = (op.netns, a["dev"])
+            key = master_of.get(where)
+            if key is None:
+                continue
+            holder = holders.setdefault(key, {}).get(a["address"].ip)
+            if holder is not None and holder != where:
+                raise ValidationError(fields.get(where, "addresses"),
+                                      "%s is held by %s in namespace %s, another slave of "
+                                      "master '%s'; the kernel refuses one address on two "
+                                      "slaves of a master (EADDRINUSE). Remove it there first"
+                                      % (a["address"].ip, holder[1], label(holder[0]), key[1]))
+            holders[key][a["address"].ip] = where
 
 
 def check_routes(want, have, exclusive):

@@ -35,6 +35,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import vl
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import topology as planner
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners.topology import (
     check_namespaces,
+    check_port_addresses,
     check_routes,
     empty_host,
     normalize,
@@ -140,6 +141,8 @@ def engine(driver, p, check_mode, warn=None):
         check_namespaces(want, have)
         check_routes(want, have, state in ("replaced", "overridden"))
     plan = plan_topology(want, have, state)
+    if state != "deleted":
+        check_port_addresses(want, have, plan)
     preflight.check_plan(driver, plan, lambda option, value: _field_of(want, option, value))
     result = {"changed": bool(plan), "commands": plan.commands(),
               "before": have["gathered"]["ports"]}

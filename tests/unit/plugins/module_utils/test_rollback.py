@@ -115,8 +115,10 @@ def port_world(fx0_noarp=False, s1=None):
 def test_inverse_of_a_change_in_place_sets_the_old_values():
     op = make_op("ns0", "link_set", "set", name="s1", kind="ipvlan", mode="l3", flags="vepa",
                  mtu=1400, up=False)
+    # taking s1 down drops the route through it: its undo puts it back
     assert lines(model().inverse(port_world(), op)) == [
-        "ns0: set link s1 mode l2 bridge mtu 1500 up"]
+        "ns0: set link s1 mode l2 bridge mtu 1500 up",
+        "ns0: replace route default via 10.0.0.254 dev s1"]
 
 
 @pytest.mark.parametrize("noarp,restored", [(False, ["(host): set link fx0 arp on (NOARP as "
