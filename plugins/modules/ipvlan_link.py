@@ -82,7 +82,12 @@ options:
     description: MTU of the link; at most the master's. Omitted means the kernel's choice (the master's MTU) and no management.
     type: int
   up:
-    description: Administrative state of the link.
+    description:
+      - Administrative state of the link.
+      - Taking a link down makes the kernel drop its IPv6 addresses (unless
+        C(net.ipv6.conf.<dev>.keep_addr_on_down) is set) and every route through it; the op
+        that takes it down names them, in RV(commands), check mode and diff, and a rollback
+        puts them back.
     type: bool
     default: true
   tap:

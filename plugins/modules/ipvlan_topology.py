@@ -126,7 +126,16 @@ options:
             description: MTU; omitted means the master's and no management.
             type: int
           up:
-            description: Administrative state.
+            description:
+              - Administrative state.
+              - Taking a link down makes the kernel drop its IPv6 addresses (unless
+                C(net.ipv6.conf.<dev>.keep_addr_on_down) is set) and every route through it.
+                The op that takes it down names what goes with it, in RV(commands), check
+                mode and diff. Declared IPv6 addresses are put back once it is down (the
+                kernel keeps addresses added to a down link); with O(state=merged) the
+                undeclared ones are lost with the link going down, as that op says.
+              - V(false) with O(config[].links[].routes) is refused before any change: the
+                kernel refuses a route through a link that is down (ENETDOWN).
             type: bool
             default: true
           loopback:
@@ -135,12 +144,23 @@ options:
               - Defaults to true for links in a named namespace.
             type: bool
           addresses:
-            description: Addresses in CIDR form; without a prefix, /32 or /128.
+            description:
+              - Addresses in CIDR form; without a prefix, /32 or /128.
+              - The kernel refuses one address on two slaves of a master, in any namespace
+                (EADDRINUSE). An address another slave of the master holds (declared or not)
+                at the moment it would be added is refused before any change, naming that
+                slave.
             type: list
             elements: str
             default: []
           routes:
-            description: Routes through this link, identified by (table, dst, metric).
+            description:
+              - Routes through this link, identified by (table, dst, metric).
+              - A namespace holds one route per identity, so two links of one namespace
+                cannot declare the same one; that is refused before any change, naming both.
+              - A route with the identity of the prefix route that one of the link's addresses
+                brings (say dst 10.0.0.0/24 with address 10.0.0.10/24, metric 0) is that route:
+                kept when it matches, replaced when it does not.
             type: list
             elements: dict
             default: []

@@ -30,6 +30,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     ValidationError,
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import label
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.routes import name_routes
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import LinkDel
@@ -37,6 +38,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction im
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners.links import (
     check_master,
+    dropped_going_down,
     plan_link,
 )
 
@@ -134,8 +136,15 @@ def plan_present(driver, p):
                                                 "slave of '%s'; it is not moved"
                                   % (name, label(source), parent))
 
+    dropped = None
+    if existing is not None and existing.get("up") and not want["up"]:
+        dropped = dropped_going_down(
+            name, [a["address"] for a in lsession.addresses()
+                   if a["ifindex"] == existing["ifindex"]],
+            name_routes(lsession.routes(unicast=True), lsession.links()))
     plan = Plan()
-    keep, _fresh = plan_link(plan, want, existing, same, home, "name", set_mode=True)
+    keep, _fresh = plan_link(plan, want, existing, same, home, "name", set_mode=True,
+                             dropped=dropped)
     members = None
     port_note = None
     warnings = []
