@@ -88,6 +88,37 @@ def test_merged_down_link_says_what_the_kernel_drops(make_veth, make_netns):
     assert converge(config)["changed"] is False
 
 
+def test_ipvlan_link_down_says_what_the_kernel_drops_and_rolls_it_back(make_veth, make_netns,
+                                                                       monkeypatch):
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
+    master, na = make_veth(), make_netns()
+    slave(master, "x1", na)
+    ip("addr", "add", "10.9.0.5/24", "dev", "x1", netns=na)
+    ip("addr", "add", "fd00::5/64", "dev", "x1", netns=na)
+    ip("route", "add", "172.30.0.0/24", "via", "10.9.0.1", netns=na)
+    args = {"name": "x1", "parent": master, "netns": na, "mode": "l3", "up": False,
+            "mtu": 1400}
+    check = run_module("ipvlan_link", args, check=True)
+    assert check["commands"] == [
+        "%s: set link x1 mtu 1400 down (the kernel drops with it address fd00::5/64, route "
+        "172.30.0.0/24 via 10.9.0.1 dev x1)" % na], check
+    checked = transaction.check
+    # the verification fails: the run is undone, and what the kernel
+    # dropped with the link is put back
+    monkeypatch.setattr(transaction, "check",
+                        lambda driver, plan: checked(driver, plan) + ["injected"])
+    result = run_module("ipvlan_link", args)
+    assert result.get("failed") and result["not_restored"] == [], result
+    assert configured("x1", na) == ["10.9.0.5/24", "fd00::5/64"]
+    assert routes(na) == [("172.30.0.0/24", "10.9.0.1", "x1")]
+    assert is_up("x1", na)
+    monkeypatch.setattr(transaction, "check", checked)
+    result = run_module("ipvlan_link", args)
+    assert result["commands"] == check["commands"] and not is_up("x1", na)
+    assert configured("x1", na) == ["10.9.0.5/24"] and routes(na) == []
+    assert run_module("ipvlan_link", args)["changed"] is False
+
+
 def test_routes_on_a_link_declared_down_are_refused(make_veth, make_netns):
     master, na = make_veth(), make_netns()
     slave(master, "a0", na)

@@ -217,3 +217,87 @@ def test_a_declared_route_meeting_a_blackhole_of_its_identity_replaces_it():
     result = ipvlan_topology.engine(driver, {"state": "merged", "config": config}, True)
     assert result["commands"] == ["ns0: replace route 10.9.0.0/16 via 10.0.0.1 dev ipvl0"]
     assert [sorted(s.asked) for s in spaces] == [["unicast"], ["every", "unicast"], ["unicast"]]
+
+
+# -- what the fuzz of issue 23 found (the lab's test_fuzz_findings.py runs
+# -- each on the kernel)
+
+def test_taking_a_link_down_says_what_goes_and_puts_declared_ipv6_back():
+    have = have_howto()
+    have["addresses"][("ns0", "ipvl0")] = ["10.0.0.10/24", "fd00::5/64", "fd00::7/64"]
+    config = [{"master": "eth0", "mode": "l2", "links": [
+        {"name": "ipvl0", "netns": "ns0", "up": False, "addresses": ["fd00::5/64"]}]}]
+    assert plan(config, have) == [
+        "ns0: set link ipvl0 down (the kernel drops with it address fd00::5/64, address "
+        "fd00::7/64, route default via 10.0.0.1 dev ipvl0)",
+        "ns0: replace address fd00::5/64 dev ipvl0 (the kernel drops it with the link going "
+        "down)"]
+    assert [c for c in plan(config, have, "replaced") if c.startswith("ns0")][1:] == [
+        "ns0: replace address fd00::5/64 dev ipvl0 (the kernel drops it with the link going "
+        "down)",
+        "ns0: delete address fd00::7/64 dev ipvl0",
+        "ns0: delete address 10.0.0.10/24 dev ipvl0"]
+
+
+def test_routes_on_a_link_declared_down_are_refused():
+    config = [{"master": "eth0", "links": [
+        {"name": "a0", "up": False, "addresses": ["10.0.0.5/24"],
+         "routes": [{"dst": "default", "gateway": "10.0.0.1"}]}]}]
+    with pytest.raises(ValidationError, match=r"links\[0\]\.routes.*ENETDOWN"):
+        t.normalize(config)
+
+
+def test_one_route_identity_on_two_links_of_a_namespace_is_refused():
+    route = {"dst": "default", "gateway": "10.0.0.1"}
+    config = [{"master": "eth0", "links": [
+        {"name": "a0", "netns": "na", "addresses": ["10.0.0.5/24"], "routes": [route]},
+        {"name": "a1", "netns": "na", "addresses": ["10.0.0.6/24"], "routes": [route]}]}]
+    with pytest.raises(ValidationError) as err:
+        t.normalize(config)
+    assert err.value.field == "config[0].links[1].routes[0]"
+    assert "config[0].links[0].routes[0]" in str(err.value)
+    # in two namespaces, or with metrics of their own, they are two routes
+    config[0]["links"][1]["netns"] = "nb"
+    t.normalize(config)
+
+
+def test_a_port_mode_is_not_set_through_a_slave_moving_to_another_master():
+    have = t.empty_host()
+    have["namespaces"] = {"nc"}
+    have["links"]["nc"] = {"s01": dict(member("s01", "nc"), mode="l3", flags="bridge")}
+    have["members"][(None, "m1")] = [member("s01", "nc")]
+    have["mode"][(None, "m1")] = ("l3", "bridge")
+    ports = [{"master": "m0", "mode": "l3", "links": [{"name": "s01", "netns": "nc"}]},
+             {"master": "m1", "mode": "l2", "links": [{"name": "c0", "netns": "nc"}]}]
+    commands = plan(ports, have)
+    assert not [c for c in commands if "set port of m1" in c], commands
+    # declared the other way round, the port is set while s01 is still on it
+    commands = plan(ports[::-1], have)
+    assert commands.index("nc: set port of m1 mode l2 bridge (via s01; every slave of the port "
+                          "follows)") < commands.index("nc: delete ipvlan s01 (recreate: other "
+                                                       "master)")
+
+
+def test_an_address_another_slave_of_the_master_holds_is_refused():
+    have = have_howto()
+    want = t.normalize([{"master": "eth0", "mode": "l2", "links": [
+        {"name": "ipvl2", "netns": "ns1", "addresses": ["10.0.0.10/24"]}]}])
+    with pytest.raises(ValidationError) as err:
+        t.check_port_addresses(want, have, t.plan_topology(want, have, "merged"))
+    assert err.value.field == "config[0].links[0].addresses"
+    assert "ipvl0" in str(err.value) and "EADDRINUSE" in str(err.value)
+    # replaced frees it first when the holder is declared before without it
+    want = t.normalize([{"master": "eth0", "mode": "l2", "links": [
+        {"name": "ipvl0", "netns": "ns0", "addresses": ["10.0.0.20/24"]},
+        {"name": "ipvl1", "netns": "ns1", "addresses": ["10.0.0.10/24"]}]}])
+    t.check_port_addresses(want, have, t.plan_topology(want, have, "replaced"))
+
+
+def test_a_route_of_the_prefix_an_added_address_brings_is_not_added_again():
+    config = [{"master": "eth0", "links": [
+        {"name": "p0", "netns": "na", "addresses": ["10.0.0.5/24"],
+         "routes": [{"dst": "10.0.0.0/24"}, {"dst": "10.0.0.0/24", "metric": 5,
+                                             "gateway": "10.0.0.1"}]}]}]
+    commands = plan(config, t.empty_host())
+    assert [c for c in commands if "route" in c] == [
+        "na: add route 10.0.0.0/24 via 10.0.0.1 dev p0 metric 5"]
