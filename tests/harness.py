@@ -142,6 +142,16 @@ def addresses(name, netns=None):
     return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0].get("addr_info", []))
 
 
+def configured_addresses(name, netns=None):
+    """CIDR strings on a device less the IPv6 link-local ones the kernel adds."""
+    return [a for a in addresses(name, netns) if not a.startswith("fe80:")]
+
+
+def converge(config, state="merged", check=False):
+    """ipvlan_topology with `config` and `state`; its result dict."""
+    return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
+
+
 # What the kernel changes by itself after a device comes up (carrier
 # detection, link watch); not state any module manages.
 VOLATILE_LINK_KEYS = ("stats64", "stats", "operstate", "linkmode")

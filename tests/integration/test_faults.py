@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 
-from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
+from harness import (configured_addresses, converge, finish, ip, ip_json, kernel_snapshot,
+                     run_module, run_module_process)
 from harness import FAULT_ENV, settled_snapshot, snapshot_diff, unique_name
 
 pytestmark = pytest.mark.ipvlan
@@ -20,18 +21,8 @@ pytestmark = pytest.mark.ipvlan
 FAULT = FAULT_ENV
 
 
-def converge(config, state="merged", check=False):
-    return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
-
-
 def netns_list():
     return sorted(ip("netns", "list").split())
-
-
-def configured(name, netns):
-    found = ip_json("addr", "show", "dev", name, netns=netns)
-    return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0]["addr_info"]
-                  if not a["local"].startswith("fe80:"))
 
 
 def test_a_failure_at_each_operation_restores_the_snapshot_exactly(howto, fault):
@@ -119,8 +110,8 @@ def test_killed_mid_apply_then_a_rerun_converges(howto):
     again = converge(config)
     assert again["changed"] is True, again
     assert converge(config)["changed"] is False
-    assert configured("ipvl0", ns0) == ["10.0.0.10/24"]
-    assert configured("ipvl1", ns1) == ["10.0.0.11/24"]
+    assert configured_addresses("ipvl0", ns0) == ["10.0.0.10/24"]
+    assert configured_addresses("ipvl1", ns1) == ["10.0.0.11/24"]
 
 
 def state_of(master):
@@ -130,7 +121,7 @@ def state_of(master):
         for link in ip_json("link", "show", netns=netns):
             info = link.get("linkinfo", {})
             if info.get("info_kind") == "ipvlan":
-                out.append((link["ifname"], netns, tuple(configured(link["ifname"], netns))))
+                out.append((link["ifname"], netns, tuple(configured_addresses(link["ifname"], netns))))
     return sorted(out, key=str)
 
 

@@ -7,19 +7,10 @@ import os
 
 import pytest
 
-from harness import (addresses, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module,
-                     unique_name)
+from harness import (configured_addresses, converge, ip, ip_json, ipvlan_data,
+                     kernel_snapshot, link_info, run_module, unique_name)
 
 pytestmark = pytest.mark.ipvlan
-
-
-def converge(config, state="merged", check=False):
-    return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
-
-
-def configured(name, netns):
-    """The link's addresses less the IPv6 link-local one the kernel adds."""
-    return [a for a in addresses(name, netns) if not a.startswith("fe80:")]
 
 
 def routes(netns):
@@ -65,7 +56,7 @@ def test_replaced_down_link_gets_its_declared_ipv6_address(make_veth, make_netns
     result = same_in_check_mode(config, "replaced")
     assert not result.get("failed"), result
     assert not is_up("x0", na)
-    assert configured("x0", na) == ["fd00::6/64"]
+    assert configured_addresses("x0", na) == ["fd00::6/64"]
     assert converge(config, "replaced")["changed"] is False
 
 
@@ -83,7 +74,7 @@ def test_merged_down_link_says_what_the_kernel_drops(make_veth, make_netns):
     result = converge(config)
     assert result["commands"] == check["commands"]
     assert not is_up("x0", na)
-    assert configured("x0", na) == ["10.9.0.5/24"]
+    assert configured_addresses("x0", na) == ["10.9.0.5/24"]
     assert routes(na) == []
     assert converge(config)["changed"] is False
 
@@ -109,13 +100,13 @@ def test_ipvlan_link_down_says_what_the_kernel_drops_and_rolls_it_back(make_veth
                         lambda driver, plan: checked(driver, plan) + ["injected"])
     result = run_module("ipvlan_link", args)
     assert result.get("failed") and result["not_restored"] == [], result
-    assert configured("x1", na) == ["10.9.0.5/24", "fd00::5/64"]
+    assert configured_addresses("x1", na) == ["10.9.0.5/24", "fd00::5/64"]
     assert routes(na) == [("172.30.0.0/24", "10.9.0.1", "x1")]
     assert is_up("x1", na)
     monkeypatch.setattr(transaction, "check", checked)
     result = run_module("ipvlan_link", args)
     assert result["commands"] == check["commands"] and not is_up("x1", na)
-    assert configured("x1", na) == ["10.9.0.5/24"] and routes(na) == []
+    assert configured_addresses("x1", na) == ["10.9.0.5/24"] and routes(na) == []
     assert run_module("ipvlan_link", args)["changed"] is False
 
 
@@ -147,7 +138,7 @@ def test_rollback_of_a_down_puts_back_what_the_kernel_dropped(make_veth, make_ne
     result = converge(config)
     assert result.get("failed") and result["not_restored"] == [], result
     after = kernel_snapshot([na])
-    assert configured("x0", na) == ["10.9.0.5/24", "fd00::5/64"]
+    assert configured_addresses("x0", na) == ["10.9.0.5/24", "fd00::5/64"]
     assert routes(na) == [("172.30.0.0/24", "10.9.0.1", "x0")]
     assert [x["flags"] for x in after[na]["links"]] == [x["flags"] for x in before[na]["links"]]
 
@@ -197,7 +188,7 @@ def test_namespace_beginning_with_a_dot(make_veth, track_netns):
     result = same_in_check_mode(config)
     assert not result.get("failed"), result
     assert na in ip("netns", "list")
-    assert configured("d0", na) == ["10.9.2.5/24"]
+    assert configured_addresses("d0", na) == ["10.9.2.5/24"]
     assert converge(config)["changed"] is False
     gathered = run_module("ipvlan_info", {})
     assert any(x["netns"] == na for p in gathered["ports"] for x in p["links"]), gathered
@@ -215,7 +206,7 @@ def test_replaced_drops_address_and_route_through_it(make_veth, make_netns, decl
                                             "addresses": declared}]}]
     result = same_in_check_mode(config, "replaced")
     assert not result.get("failed"), result
-    assert configured("a0", na) == declared
+    assert configured_addresses("a0", na) == declared
     assert routes(na) == []
     assert converge(config, "replaced")["changed"] is False
 

@@ -18,17 +18,13 @@ import time
 
 import pytest
 
-from harness import ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module
+from harness import (converge, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module)
 from harness import unique_name
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 
 pytestmark = pytest.mark.ipvlan
-
-
-def converge(config, state="merged", check=False):
-    return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
 
 
 def engine(config, state="merged"):

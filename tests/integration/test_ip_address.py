@@ -5,7 +5,8 @@ kernel is read with `ip -j` after every step, not the module's result."""
 
 import pytest
 
-from harness import addresses, ip, ip_json, kernel_snapshot, settled_snapshot, run_module, unique_name
+from harness import (addresses, configured_addresses, ip, ip_json, kernel_snapshot, run_module,
+                     settled_snapshot, unique_name)
 
 
 def settled(netns_list):
@@ -34,11 +35,6 @@ def ensure(check=False, **args):
     return run_module("ip_address", args, check=check)
 
 
-def configured(dev, netns):
-    """Addresses on the device other than IPv6 link-local ones."""
-    return [a for a in addresses(dev, netns) if not a.startswith("fe80:")]
-
-
 def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
     netns, dev = netdev
     want = ["192.0.2.10/24", "2001:db8:10::10/64"]
@@ -52,7 +48,7 @@ def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
 
     result = ensure(**args)
     assert result["changed"] is True, result
-    assert configured(dev, netns) == sorted(want)
+    assert configured_addresses(dev, netns) == sorted(want)
 
     for check in (False, True):
         again = ensure(check=check, **args)
@@ -66,7 +62,7 @@ def test_ipv4_and_ipv6_check_apply_idempotent_absent(netdev):
 
     result = ensure(state="absent", **args)
     assert result["changed"] is True, result
-    assert configured(dev, netns) == []
+    assert configured_addresses(dev, netns) == []
     assert ensure(state="absent", **args)["changed"] is False
 
 
@@ -77,7 +73,7 @@ def test_in_the_module_namespace_without_netns(make_veth):
     result = ensure(**args)
     assert result["changed"] is True and result["netns"] is None, result
     assert result["commands"][0] == "(host): add address 198.51.100.7/25 dev %s" % dev
-    assert configured(dev, None) == ["198.51.100.7/25", "2001:db8:7::7/64"]
+    assert configured_addresses(dev, None) == ["198.51.100.7/25", "2001:db8:7::7/64"]
     assert ensure(**args)["changed"] is False
 
 
@@ -85,7 +81,7 @@ def test_address_without_prefix_gets_host_prefix(netdev):
     netns, dev = netdev
     args = dict(dev=dev, netns=netns, addresses=["192.0.2.33", "2001:db8::33"])
     assert ensure(**args)["changed"] is True
-    assert configured(dev, netns) == ["192.0.2.33/32", "2001:db8::33/128"]
+    assert configured_addresses(dev, netns) == ["192.0.2.33/32", "2001:db8::33/128"]
     assert ensure(**args)["changed"] is False
 
 
@@ -109,7 +105,7 @@ def test_prefix_change_replaces_the_entry(netdev):
     args = dict(dev=dev, netns=netns, addresses=["10.20.0.5/24", "2001:db8:20::5/64"])
     result = ensure(**args)
     assert result["changed"] is True, result
-    assert configured(dev, netns) == ["10.20.0.5/24", "2001:db8:20::5/64"]
+    assert configured_addresses(dev, netns) == ["10.20.0.5/24", "2001:db8:20::5/64"]
     assert ensure(**args)["changed"] is False
 
 
@@ -132,7 +128,7 @@ def test_exclusive_keeps_wanted_secondaries_and_link_local(netdev, promote):
 
     result = ensure(**args)
     assert result["changed"] is True, result
-    assert configured(dev, netns) == ["10.30.0.3/24", "2001:db8:30::1/64"]
+    assert configured_addresses(dev, netns) == ["10.30.0.3/24", "2001:db8:30::1/64"]
     assert [a for a in addresses(dev, netns) if a.startswith("fe80:")] == link_local
     again = ensure(**args)
     assert again["changed"] is False, again
@@ -144,7 +140,7 @@ def test_exclusive_with_no_addresses_flushes(netdev):
     ip("addr", "add", "2001:db8:40::1/64", "dev", dev, netns=netns)
     ip("addr", "add", "fe80::40/64", "dev", dev, netns=netns)
     assert ensure(dev=dev, netns=netns, addresses=[], exclusive=True)["changed"] is True
-    assert configured(dev, netns) == []
+    assert configured_addresses(dev, netns) == []
     assert addresses(dev, netns) == ["fe80::40/64"]  # link-local stays
 
 
@@ -198,4 +194,4 @@ def test_eaddrinuse_on_a_sibling_ipvlan_slave_names_the_address(make_veth, make_
     assert "EADDRINUSE" in result["msg"] and cidr in result["msg"], result["msg"]
     assert "another ipvlan slave of the same master" in result["msg"]
     assert kernel_snapshot([None, ns_a, ns_b]) == before
-    assert configured(slave_b, ns_b) == []
+    assert configured_addresses(slave_b, ns_b) == []

@@ -5,19 +5,10 @@ import subprocess
 
 import pytest
 
-from harness import (addresses, ip, ip_json, ipvlan_data, kernel_snapshot, link_info, run_module,
-                     settled_snapshot)
+from harness import (addresses, configured_addresses, converge, ip, ip_json, ipvlan_data,
+                     kernel_snapshot, link_info, run_module, settled_snapshot)
 
 pytestmark = pytest.mark.ipvlan
-
-
-def converge(config, state="merged", check=False):
-    return run_module("ipvlan_topology", {"config": config, "state": state}, check=check)
-
-
-def configured_addresses(name, netns):
-    """The device's addresses less the IPv6 link-local one the kernel adds."""
-    return [a for a in addresses(name, netns) if not a.startswith("fe80:")]
 
 
 def default_routes(netns):

@@ -15,7 +15,8 @@ import sys
 
 import pytest
 
-from harness import finish, ip, ip_json, kernel_snapshot, run_module, run_module_process
+from harness import (configured_addresses, finish, ip, ip_json, kernel_snapshot, run_module,
+                     run_module_process)
 from harness import FAULT_ENV, settled_snapshot, unique_name
 
 FAULT = FAULT_ENV
@@ -30,12 +31,6 @@ def netdev(make_netns, make_veth):
     dev = make_veth(netns=netns)
     settled_snapshot([netns])
     return netns, dev
-
-
-def configured(dev, netns):
-    found = ip_json("addr", "show", "dev", dev, netns=netns)
-    return sorted("%s/%s" % (a["local"], a["prefixlen"]) for a in found[0]["addr_info"]
-                  if not a["local"].startswith("fe80:"))
 
 
 def routes(netns):
@@ -62,7 +57,7 @@ def test_failure_part_way_is_rolled_back_by_default(netdev):
 
     kept = run_module("ip_address", dict(args, rollback=False))
     assert kept["failed"] is True and kept["changed"] is True and "rolled_back" not in kept
-    assert configured(dev, netns) == ["192.0.2.10/24", "192.0.2.11/24"]
+    assert configured_addresses(dev, netns) == ["192.0.2.10/24", "192.0.2.11/24"]
 
 
 def prefix_change_setup(netns, dev):
@@ -93,7 +88,7 @@ def test_a_primary_prefix_change_keeps_the_routes_through_the_device(netdev):
     args = prefix_change_setup(netns, dev)
     result = run_module("ip_address", args)
     assert result["changed"] is True, result
-    assert configured(dev, netns) == ["10.1.0.1/23", "10.3.0.1/24"]
+    assert configured_addresses(dev, netns) == ["10.1.0.1/23", "10.3.0.1/24"]
     assert routes(netns) == [("192.0.2.0/24", None, dev), ("default", "10.1.0.254", dev)]
     assert run_module("ip_address", args)["changed"] is False
 
@@ -130,11 +125,11 @@ def test_killed_mid_apply_then_a_rerun_converges(netdev):
     proc = run_module_process("ip_address", args, env={FAULT: "2:kill -KILL $PPID"})
     code, result, _err = finish(proc)
     assert code == -9 and result is None
-    assert configured(dev, netns) == ["192.0.2.30/24"]  # half applied
+    assert configured_addresses(dev, netns) == ["192.0.2.30/24"]  # half applied
     again = run_module("ip_address", args)
     assert again["changed"] is True and again["commands"] == [
         "%s: add address 192.0.2.31/24 dev %s" % (netns, dev)]
-    assert configured(dev, netns) == ["192.0.2.30/24", "192.0.2.31/24"]
+    assert configured_addresses(dev, netns) == ["192.0.2.30/24", "192.0.2.31/24"]
     assert run_module("ip_address", args)["changed"] is False
 
 
