@@ -56,10 +56,8 @@ class NotANamespace(NamespaceNotFound):
     in it is absent already, what is to be present in it is refused with
     this message, which says how to remove the entry."""
 
-    def __init__(self, name, field="netns"):  # pylint: disable=super-init-not-called
-        self.name = name
-        self.field = field
-        IpvlanError.__init__(self, "%s: %s" % (field, not_a_namespace(name)))
+    def __init__(self, name, field="netns"):
+        super(NotANamespace, self).__init__(name, field, not_a_namespace(name))
 
 
 def _entries():

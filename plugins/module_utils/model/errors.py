@@ -35,12 +35,14 @@ class ValidationError(IpvlanError):
 
 
 class NamespaceNotFound(IpvlanError):
-    def __init__(self, name, field="netns"):
+    def __init__(self, name, field="netns", why=None):
+        """`why`: what is in the way instead of the usual 'does not exist'."""
         self.name = name
+        self.field = field
         super(NamespaceNotFound, self).__init__(
-            "%s: network namespace '%s' does not exist (no /run/netns/%s); "
-            "create it first (linuxnet.ipvlan.netns or 'ip netns add %s')"
-            % (field, name, name, name))
+            "%s: %s" % (field, why or "network namespace '%s' does not exist (no /run/netns/%s); "
+                                      "create it first (linuxnet.ipvlan.netns or 'ip netns add "
+                                      "%s')" % (name, name, name)))
 
 
 def not_a_namespace(name):

@@ -422,8 +422,8 @@ def _plan_l3(plan, link, have, fresh, downed, exclusive):
         for item in flushed:
             iface = ipaddress.ip_interface(item)
             if iface in wanted:
-                plan.append(AddrReplace.op(netns, name, iface, "the kernel drops it with the "
-                                                                "link going down"))
+                plan.append(AddrReplace.op(netns, name, iface,
+                                           "the kernel drops it with the link going down"))
             elif exclusive and not kernels_own(iface):
                 plan.append(AddrDel.op(netns, name, iface, missing_ok=True))
         have_cidrs += [x for x in flushed if ipaddress.ip_interface(x) in wanted]
