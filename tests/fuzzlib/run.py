@@ -49,18 +49,39 @@ class Outcome(object):
         return "ok %s" % self.commands if self.ok else "%s: %s" % (self.kind, self.error)
 
 
-def engine(kernel, case, check_mode, fault=None):
-    """ipvlan_topology's engine over `kernel`, as the module calls it."""
+def engine(kernel, case, check_mode, fault=None, driver=None):
+    """ipvlan_topology's engine over `kernel` (through a MemDriver), or over
+    the real kernel with `driver` (a kernel/driver.Driver), as the module
+    calls it."""
     params = {"state": case["state"], "config": case["config"], "rollback": True}
     saved = transaction.BEFORE_OP
     transaction.BEFORE_OP = fault
     try:
-        with memkernel.use(kernel), memkernel.MemDriver(kernel) as driver:
-            return Outcome(result=ipvlan_topology.engine(driver, params, check_mode))
+        if driver is not None:
+            with driver:
+                return Outcome(result=ipvlan_topology.engine(driver, params, check_mode))
+        with memkernel.use(kernel), memkernel.MemDriver(kernel) as mem:
+            return Outcome(result=ipvlan_topology.engine(mem, params, check_mode))
     except IpvlanError as exc:
         return Outcome(error=exc)
     finally:
         transaction.BEFORE_OP = saved
+
+
+class Memory(object):
+    """Where check() runs a case: the in-memory kernel."""
+
+    @staticmethod
+    def build(commands):
+        return memkernel.build(commands)
+
+    @staticmethod
+    def state(kernel):
+        return kernel.state()
+
+    @staticmethod
+    def engine(kernel, case, check_mode, fault=None):
+        return engine(kernel, case, check_mode, fault)
 
 
 def fail_at(k):
@@ -78,7 +99,7 @@ class Report(object):
         self.before = None
         self.check = self.real = self.rerun = self.fault = None
         self.fault_at = None
-        self.problems = []  # (category, text); categories: see CATEGORIES
+        self.problems = []  # (category, text); categories: see known.py
 
     def add(self, category, text):
         self.problems.append((category, text))
@@ -93,19 +114,21 @@ class Report(object):
         return "\n".join(lines + ["PROBLEM (%s): %s" % p for p in self.problems])
 
 
-def check(case, faults=True):
+def check(case, faults=True, backend=Memory):
+    """The properties of one case (see the module's docstring) on `backend`
+    (Memory, or the lab's kernel: tests/integration/test_fuzz_lab.py)."""
     commands = gen.commands(case)
     report = Report(case)
-    before = memkernel.build(commands).state()
+    kernel = backend.build(commands)
+    before = backend.state(kernel)
     report.before = before
-    kernel = memkernel.build(commands)
-    report.check = engine(kernel, case, True)
-    if kernel.state() != before:
+    report.check = backend.engine(kernel, case, True)
+    if backend.state(kernel) != before:
         report.add("check", "check mode changed the kernel")
 
-    kernel = memkernel.build(commands)
-    report.real = real = engine(kernel, case, False)
-    after = kernel.state()
+    kernel = backend.build(commands)
+    report.real = real = backend.engine(kernel, case, False)
+    after = backend.state(kernel)
     if report.check.kind != real.kind:
         report.add("check", "check mode said %s, the real run %s" % (report.check.kind,
                                                                       real.kind))
@@ -119,7 +142,7 @@ def check(case, faults=True):
         return report
     for line in oracle.problems(case, before, after):
         report.add("declaration", line)
-    report.rerun = engine(kernel, case, False)
+    report.rerun = backend.engine(kernel, case, False)
     if not report.rerun.ok:
         report.add("rerun", "the second run failed")
     elif report.rerun.result["changed"]:
@@ -128,11 +151,11 @@ def check(case, faults=True):
     planned = len(real.commands or [])
     if faults and planned:
         report.fault_at = k = 1 + case["fault"] % planned
-        kernel = memkernel.build(commands)
-        report.fault = engine(kernel, case, False, fault=fail_at(k))
+        kernel = backend.build(commands)
+        report.fault = backend.engine(kernel, case, False, fault=fail_at(k))
         if report.fault.ok:
             report.add("fault", "the run with a failure before op %d succeeded" % k)
-        elif kernel.state() != before:
+        elif backend.state(kernel) != before:
             report.add("restore", "a failure before op %d did not roll back to the start%s" % (
                 k, " (not_restored: %s)" % report.fault.error.not_restored
                 if isinstance(report.fault.error, PlanFailed) else ""))
