@@ -23,8 +23,8 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
     PlanFailed,
 )
 
-from fuzzlib import oracle
-from fuzzlib.gen import route_identity
+from . import oracle
+from .gen import route_identity
 
 ALL = ("check", "restore", "declaration", "rerun", "fault")
 RESTORE = ("restore",)

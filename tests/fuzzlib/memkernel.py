@@ -37,7 +37,8 @@ names against the lab's kernel:
   slaves; deleting a namespace its virtual links;
 - one route per identity (family, table, dst, metric): NLM_F_EXCL gives
   EEXIST, NLM_F_REPLACE replaces;
-- a route through a down link: ENETDOWN (IPv6 after the gateway check);
+- a route through a down link: ENETDOWN (IPv6 after the gateway check,
+  which an address of a down link does not satisfy);
   an IPv4 gateway no scope-link route of the device covers: ENETUNREACH; an
   IPv6 gateway no route without gateway of the device covers: EHOSTUNREACH;
 - a missing address to delete: EADDRNOTAVAIL; a missing route: ESRCH;
@@ -479,8 +480,10 @@ class Kernel(object):
 
     def _connected(self, ns, addr, up):
         """The routes the kernel makes for an address: its local route, and
-        the connected subnet's (IPv4: on an up link, of a primary; IPv6:
-        always, as addrconf_prefix_route ignores the link being down)."""
+        the connected subnet's on an up link (IPv4: of a primary; IPv6: the
+        prefix route, which an address added while the link is down gets
+        when it comes up: the lab's 6.1 answers a gateway in its subnet
+        with EHOSTUNREACH before)."""
         iface, dev = addr["iface"], addr["dev"]
         version = iface.version
         host = ipaddress.ip_network("%s/%d" % (iface.ip, iface.max_prefixlen))
@@ -497,8 +500,8 @@ class Kernel(object):
                    "gateway": None, "dev": dev, "src": iface.ip, "scope": SCOPE_LINK,
                    "type": RTN_UNICAST, "proto": RTPROT_KERNEL}
         else:
-            if not up and dev.type == ARPHRD_LOOPBACK:
-                return
+            if not up:
+                return  # seen on 6.1: an address added while down has no route yet
             net = {"family": 6, "table": TABLE_MAIN, "dst": iface.network,
                    "metric": IP6_PREFIX_METRIC, "gateway": None, "dev": dev, "src": None,
                    "scope": SCOPE_UNIVERSE, "type": RTN_UNICAST, "proto": RTPROT_KERNEL}

@@ -14,7 +14,7 @@ routes (not the kernel's own, not the local table) are listed.
 
 import ipaddress
 
-from fuzzlib.gen import route_identity
+from .gen import route_identity
 
 HOST = "(host)"
 
@@ -90,12 +90,12 @@ def problems(case, before, after):
             continue
         master = (port.get("master_netns"), port["master"])
         if have["master"] != master:
-            out.append("%s: %s has master %s, not %s" % (where(netns), name, have["master"],
-                                                          master))
+            out.append("%s: %s has master %s, not %s"
+                       % (where(netns), name, have["master"], master))
         mode, flags = port.get("mode") or "l3", port.get("flags") or "bridge"
         if (have["mode"], have["flags"]) != (mode, flags):
-            out.append("%s: %s's port is %s %s, not %s %s" % (where(netns), name, have["mode"],
-                                                               have["flags"], mode, flags))
+            out.append("%s: %s's port is %s %s, not %s %s"
+                       % (where(netns), name, have["mode"], have["flags"], mode, flags))
         up = link.get("up", True) is not False
         if have["up"] != up:
             out.append("%s: %s is %s" % (where(netns), name, "up" if have["up"] else "down"))
@@ -107,8 +107,8 @@ def problems(case, before, after):
             out.append("%s: %s lacks address %s" % (where(netns), name, cidr))
         if exclusive:
             for cidr in sorted(addrs - wanted):
-                out.append("%s: %s keeps undeclared address %s (%s)" % (where(netns), name,
-                                                                         cidr, state))
+                out.append("%s: %s keeps undeclared address %s (%s)"
+                           % (where(netns), name, cidr, state))
         routes = set(space["routes"])
         wanted_routes = set(_route_of(r, name) for r in link.get("routes") or [])
         for route in sorted(wanted_routes, key=str):
@@ -207,8 +207,8 @@ def kept_by_merged(case, before, after):
             if route[5] != name or route[:4] in idents:
                 continue
             if route not in space_a["routes"]:
-                out.append("%s: undeclared route %s was lost (merged)" % (where(netns),
-                                                                         _text(route)))
+                out.append("%s: undeclared route %s was lost (merged)"
+                           % (where(netns), _text(route)))
     return out
 
 

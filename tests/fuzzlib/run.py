@@ -25,7 +25,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import transaction
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.resources import ipvlan_topology
 
-from fuzzlib import gen, memkernel, oracle
+from . import gen, memkernel, oracle
 
 
 class Outcome(object):
@@ -130,8 +130,8 @@ def check(case, faults=True, backend=Memory):
     report.real = real = backend.engine(kernel, case, False)
     after = backend.state(kernel)
     if report.check.kind != real.kind:
-        report.add("check", "check mode said %s, the real run %s" % (report.check.kind,
-                                                                      real.kind))
+        report.add("check", "check mode said %s, the real run %s"
+                   % (report.check.kind, real.kind))
     elif real.ok and report.check.commands != real.commands:
         report.add("check", "check mode planned other commands than the real run")
     if not real.ok:

@@ -312,7 +312,7 @@ class MemTarget(Target):
         self.kernel = kernel
 
     def driver(self):
-        from fuzzlib import memkernel
+        from . import memkernel
         return memkernel.MemDriver(self.kernel)
 
     def veth(self, master):

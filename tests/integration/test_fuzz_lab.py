@@ -37,7 +37,8 @@ SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "150"))
 
 
 def _lab():
-    from fuzzlib import gen, known, memkernel, oracle, run, scenarios
+    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import (
+        gen, known, memkernel, oracle, run, scenarios)
     return gen, known, memkernel, oracle, run, scenarios
 
 
@@ -223,7 +224,7 @@ class LabTarget(object):
 
 
 def _scenario_names():
-    from fuzzlib import scenarios  # tests/ is on sys.path (tests/conftest.py)
+    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import scenarios
     return sorted(scenarios.SCENARIOS)
 
 

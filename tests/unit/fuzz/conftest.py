@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from fuzzlib import memkernel
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import memkernel
 
 try:  # `make matrix` runs tests/unit without it: test_fuzz.py is skipped there
     import hypothesis

@@ -12,7 +12,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import event, given, note, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from fuzzlib import gen, known, run  # noqa: E402
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import gen, known, run  # noqa: E402
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 
@@ -37,7 +37,7 @@ def check(case, faults=True):
 
 
 @seeded
-@settings(settings.get_profile("fuzz"), max_examples=EXAMPLES or 3000)
+@settings(settings.get_profile("fuzz"), max_examples=EXAMPLES or 2000)
 @given(st.data())
 def test_topology_properties(data):
     """Every property of run.check, fault injection included."""
@@ -45,7 +45,7 @@ def test_topology_properties(data):
 
 
 @seeded
-@settings(settings.get_profile("fuzz"), max_examples=EXAMPLES or 1500)
+@settings(settings.get_profile("fuzz"), max_examples=EXAMPLES or 800)
 @given(st.data())
 def test_merged_on_existing_links(data):
     """merged over starting links only (declared as they are or differing):

@@ -8,7 +8,7 @@ import errno
 
 import pytest
 
-from fuzzlib import memkernel, scenarios
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import memkernel, scenarios
 
 OK = 0
 EXPECTED = {
@@ -18,7 +18,7 @@ EXPECTED = {
     "route_identity": [OK] * 7 + [errno.EEXIST, errno.EEXIST, OK, OK, OK, errno.EEXIST, OK,
                                   errno.EEXIST, OK, OK, errno.ESRCH],
     "addrinuse": [OK] * 8 + [errno.EADDRINUSE] * 4 + [OK],
-    "route_via_down_link": [OK] * 4 + [errno.ENETDOWN, errno.ENETUNREACH, errno.ENETDOWN,
+    "route_via_down_link": [OK] * 4 + [errno.ENETDOWN, errno.ENETUNREACH, errno.EHOSTUNREACH,
                                        errno.ENETDOWN, OK, errno.ENETUNREACH,
                                        errno.EHOSTUNREACH, OK],
     "last_ipv4_address": [OK] * 6 + [errno.EADDRNOTAVAIL],

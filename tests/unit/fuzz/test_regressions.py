@@ -11,7 +11,7 @@ known.py's recognisers honest: each case must carry its tag."""
 
 import pytest
 
-from fuzzlib import gen, known, run
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import gen, known, run
 
 
 def link(name, master, netns=None, up=True, addresses=(), routes=(), mode="l3",
