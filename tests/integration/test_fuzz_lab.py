@@ -16,6 +16,10 @@ FUZZ_SEED=<seed> FUZZ_LAB_CASES=<n> (the case's number, printed) ...
 
 test_memkernel_matches_kernel: fuzzlib/scenarios.py's scenarios through
 the engine's Session on both: the same errno at each step, the same state.
+
+test_regression_on_kernel (on demand, FUZZ_LAB_REGRESSIONS=1: some 2
+minutes): each engine defect's shrunk case (fuzzlib/regressions.py) on the
+lab's kernel, xfail(strict) while the defect is open, as in the unit suite.
 """
 
 import errno
@@ -33,7 +37,8 @@ from harness import ip
 
 pytestmark = pytest.mark.ipvlan
 
-SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "150"))
+REGRESSIONS = bool(os.environ.get("FUZZ_LAB_REGRESSIONS"))
+SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "100"))
 
 
 def _lab():
@@ -255,3 +260,23 @@ def test_memkernel_matches_kernel(name):
     assert emulated_state == real_state, "kernel:\n%s\nmemkernel:\n%s" % (
         json.dumps(real_state, indent=1, default=str),
         json.dumps(emulated_state, indent=1, default=str))
+
+
+def _regression_params():
+    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import known
+    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib.regressions import CASES
+    return [pytest.param(tag, marks=pytest.mark.xfail(strict=True, reason=known.KNOWN[tag][0])
+                         if tag in known.KNOWN else ()) for tag in sorted(CASES)]
+
+
+@pytest.mark.skipif(not REGRESSIONS, reason="on demand: FUZZ_LAB_REGRESSIONS=1")
+@pytest.mark.parametrize("tag", _regression_params())
+def test_regression_on_kernel(tag):
+    """A defect's shrunk case, every property, on this kernel."""
+    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib.regressions import CASES
+    run = _lab()[4]
+    try:
+        report = run.check(CASES[tag], backend=Lab)
+    finally:
+        clean()
+    assert not report.problems, "\n%s" % report

@@ -1,108 +1,38 @@
 """The engine defects the fuzzer found (and the issue's, as the fuzzer
 meets them), each shrunk to a starting state (as `ip` commands: see
-fuzzlib/gen.commands) and the module's arguments, checked by every
-property of fuzzlib/run.py over the in-memory kernel.
+fuzzlib/gen.commands) and the module's arguments (fuzzlib/regressions.py),
+checked by every property of fuzzlib/run.py over the in-memory kernel.
 
-Each is xfail(strict=True) while its defect is open: when a fix lands the
-test passes, strict xfail turns that into a failure, and the mark must go,
-together with the defect's entry in fuzzlib/known.py (which excuses its
-class in test_fuzz.py meanwhile). test_known_defect_is_recognised keeps
-known.py's recognisers honest: each case must carry its tag."""
+Each is xfail(strict=True) while its tag is in fuzzlib/known.KNOWN (which
+excuses its class in test_fuzz.py meanwhile): when a fix lands the test
+passes, strict xfail turns that into a failure, and the one thing to do is
+to delete the tag's entry from known.KNOWN; the case then stays here as a
+plain regression test. test_known_defect_is_recognised keeps known.py's
+recognisers honest: each open case must reproduce and carry its tag."""
 
 import pytest
 
-from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import gen, known, run
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import known, run
+from ansible_collections.linuxnet.ipvlan.tests.fuzzlib.regressions import CASES
 
 
-def link(name, master, netns=None, up=True, addresses=(), routes=(), mode="l3",
-         flags="bridge"):
-    return {"name": name, "master": master, "netns": netns, "mode": mode, "flags": flags,
-            "up": up, "addresses": list(addresses), "routes": list(routes)}
-
-
-def case(start, state, config, namespaces=(), masters=2, fault=0):
-    return {"masters": gen.MASTERS[:masters], "namespaces": list(namespaces),
-            "start": start, "state": state, "config": config, "fault": fault,
-            "invalid": None}
-
-
-CASES = {
-    # issue 23 defect 1: replaced, up: false, an IPv6 address the down flushes
-    # first: the delete of fd00:9::5 fails EADDRNOTAVAIL (check mode: fine)
-    "D1-down-link": case(
-        [link("fza0", "fzm0", addresses=["fd00:9::5/64"])], "replaced",
-        [{"master": "fzm0", "links": [{"name": "fza0", "up": False,
-                                       "addresses": ["fd00:9::6/64"]}]}]),
-    # issue 23 defect 2: fza1 (of fzm1, in fzn0) is declared on fzm0; the
-    # plan recreates it there, then sets fzm1's mode through it
-    "D2-port-via-moved-link": case(
-        [link("fza1", "fzm1", "fzn0", mode="l3")], "merged",
-        [{"master": "fzm0", "mode": "l3", "links": [{"name": "fza1", "netns": "fzn0"}]},
-         {"master": "fzm1", "mode": "l2", "links": [{"name": "fza2", "netns": "fzn0"}]}],
-        namespaces=["fzn0"]),
-    # issue 23 defect 3: one default route declared on two links of fzn0
-    "D3-route-identity-twice": case(
-        [], "merged",
-        [{"master": "fzm0", "links": [
-            {"name": "fza0", "netns": "fzn0", "addresses": ["10.9.0.10/24"],
-             "routes": [{"dst": "default", "gateway": "10.9.0.1"}]},
-            {"name": "fza1", "netns": "fzn0", "addresses": ["10.9.0.11/24"],
-             "routes": [{"dst": "default", "gateway": "10.9.0.1"}]}]}]),
-    # issue 23 defect 4
-    "D4-dot-netns": case([], "merged", [{"master": "fzm0", "links": [
-        {"name": "fza0", "netns": ".fzx"}]}]),
-    # issue 23 defect 7: fza0 in the host and fza0 in fzn0, which exists
-    "D7-temp-name": case(
-        [], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0"}]},
-         {"master": "fzm1", "links": [{"name": "fza0", "netns": "fzn0"}]}],
-        namespaces=["fzn0"]),
-    # issue 23 defect 8: an address another slave of fzm0 holds
-    "D8-addrinuse": case(
-        [link("fza0", "fzm0", addresses=["10.9.0.10/24"])], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza1", "addresses": ["10.9.0.10/24"]}]}]),
-    # new: fza0 (host, fzm0) declared in fzn0 and in fzn1: moved twice
-    "N1-moved-twice": case(
-        [link("fza0", "fzm0")], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0", "netns": "fzn0"},
-                                      {"name": "fza0", "netns": "fzn1"}]}]),
-    # new: fza0 is recreated on fzm0, losing 10.9.0.10/24, which the
-    # declared route's gateway needs: check mode fine, real run ENETUNREACH
-    "N2-recreated-loses-gateway-subnet": case(
-        [link("fza0", "fzm1", addresses=["10.9.0.10/24"])], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0", "routes": [
-            {"dst": "default", "gateway": "10.9.0.1"}]}]}]),
-    # new: a failure after 'set link fza0 up' (fza0 was down with an IPv6
-    # address): the rollback's 'set link down' flushes the address
-    "R1-undo-up-flushes-ipv6": case(
-        [link("fza0", "fzm0", up=False, addresses=["fd00:9::5/64"])], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0", "routes": [
-            {"dst": "172.31.0.0/24"}]}]}], fault=1),
-    # new: a failure after 'move link fza0 to netns fzn0' (from the host):
-    # the undo is 'set link fza0' with no change, and the rollback fails
-    "R2-move-back-to-host": case(
-        [link("fza0", "fzm0")], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0", "netns": "fzn0"}]}],
-        namespaces=["fzn0"], fault=1),
-    # new: a failure after adding fza0's first IPv4 address: its undo
-    # deletes it, and the kernel drops the route 172.31.0.0/24 dev fza0 too
-    "R3-undo-first-ipv4": case(
-        [link("fza0", "fzm0", routes=[{"dst": "172.31.0.0/24"}])], "merged",
-        [{"master": "fzm0", "links": [{"name": "fza0", "addresses": ["10.9.0.10/24"],
-                                       "routes": [{"dst": "172.30.0.0/24",
-                                                   "gateway": "10.9.0.1"}]}]}], fault=1),
-}
-
-
-@pytest.mark.parametrize("tag", sorted(CASES))
+@pytest.mark.parametrize("tag", sorted(t for t in CASES if t in known.KNOWN))
 def test_known_defect_is_recognised(tag):
     report = run.check(CASES[tag])
     assert report.problems, "no longer reproduces: %s\n%s" % (tag, report)
     assert tag in known.tags(report), report
 
 
-@pytest.mark.parametrize("tag", [pytest.param(tag, marks=pytest.mark.xfail(
-    strict=True, reason=known.KNOWN[tag][0])) for tag in sorted(CASES)])
+def _open(tag):
+    """The xfail of a defect still open (its tag in known.KNOWN)."""
+    if tag not in known.KNOWN:
+        return ()
+    return pytest.mark.xfail(strict=True, reason="%s: %s (fixed? delete '%s' from "
+                                                 "fuzzlib/known.py KNOWN)"
+                             % (tag, known.KNOWN[tag][0], tag))
+
+
+@pytest.mark.parametrize("tag", [pytest.param(tag, marks=_open(tag)) for tag in sorted(CASES)])
 def test_defect(tag):
     report = run.check(CASES[tag])
     assert not report.problems, "\n%s" % report
