@@ -82,7 +82,7 @@ class HypothesisDraw(object):
 
 def subset(draw, pool, most):
     out = []
-    for _ in range(draw.integer(0, most)):
+    for _n in range(draw.integer(0, most)):
         item = draw.choice(pool)
         if item not in out:
             out.append(item)
@@ -100,7 +100,7 @@ def start_state(draw, masters, namespaces):
     used_ips = dict((x, set()) for x in masters)
     names = set()
     identities = set()
-    for _ in range(draw.integer(0, 4)):
+    for _n in range(draw.integer(0, 4)):
         netns = draw.choice([None] + namespaces)
         name = draw.choice(LINKS)
         if (netns, name) in names:
@@ -110,7 +110,7 @@ def start_state(draw, masters, namespaces):
         link = {"name": name, "master": master, "netns": netns,
                 "mode": draw.choice(MODES), "flags": draw.choice(FLAGS),
                 "up": draw.boolean(0.7), "addresses": [], "routes": []}
-        for _ in range(draw.integer(0, 2)):
+        for _n in range(draw.integer(0, 2)):
             v6 = draw.boolean(0.35)
             subnet = draw.choice(SUBNETS6 if v6 else SUBNETS4)
             cidr = address(subnet, draw.choice(HOSTS))
@@ -120,7 +120,7 @@ def start_state(draw, masters, namespaces):
             used_ips[master].add(ip)
             link["addresses"].append(cidr)
         if link["up"]:
-            for _ in range(draw.integer(0, 2)):
+            for _n in range(draw.integer(0, 2)):
                 route = draw_route(draw, link["addresses"], valid=True)
                 if route is None:
                     continue
@@ -200,7 +200,7 @@ def case(draw):
         if draw.boolean(0.5):
             port["flags"] = draw.choice(FLAGS)
         links = []
-        for _ in range(draw.integer(0, 3)):
+        for _n in range(draw.integer(0, 3)):
             links.append(declared_link(draw, start, master))
         if links or draw.boolean(0.5):
             port["links"] = links
@@ -232,7 +232,7 @@ def declared_link(draw, start, master):
             link["netns"] = netns
         addresses, routes = [], []
     if draw.boolean(0.4):
-        for _ in range(draw.integer(1, 2)):
+        for _n in range(draw.integer(1, 2)):
             v6 = draw.boolean(0.35)
             cidr = address(draw.choice(SUBNETS6 if v6 else SUBNETS4), draw.choice(HOSTS))
             if cidr not in addresses:
