@@ -22,10 +22,15 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    """Which pyroute2 the run uses (make pyroute2-matrix runs several)."""
+    """Which pyroute2 the run uses (make pyroute2-matrix runs several), and
+    how the fuzz tests draw (tests/unit/fuzz, tests/integration/test_fuzz_lab.py)."""
+    fuzz = "fuzz: %s (FUZZ_SEED), FUZZ_EXAMPLES=%s, FUZZ_LAB_SECONDS=%s" % (
+        "seed " + os.environ["FUZZ_SEED"] if os.environ.get("FUZZ_SEED")
+        else "unit derandomized, lab seed printed", os.environ.get("FUZZ_EXAMPLES", "default"),
+        os.environ.get("FUZZ_LAB_SECONDS", "default"))
     try:
         import pyroute2
     except ImportError:
-        return "pyroute2: not importable"
-    return "pyroute2: %s (%s)" % (getattr(pyroute2, "__version__", "?"),
-                                  os.path.dirname(pyroute2.__file__))
+        return ["pyroute2: not importable", fuzz]
+    return ["pyroute2: %s (%s)" % (getattr(pyroute2, "__version__", "?"),
+                                   os.path.dirname(pyroute2.__file__)), fuzz]
