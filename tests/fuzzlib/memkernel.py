@@ -1042,11 +1042,12 @@ def _is_namespace(name):
 
 
 def _list_names():
-    return sorted(n for n in _k().named if not n.startswith("."))
+    # every entry of /run/netns, as 'ip netns list' shows them
+    return sorted(_k().named)
 
 
 def _stale_names():
-    return sorted(n for n in _k().stale if not n.startswith("."))
+    return sorted(_k().stale)
 
 
 def _identity_of(name):

@@ -4,7 +4,8 @@ commands) and the topology module's arguments, with `fault` choosing the
 operation a fault-injected run fails before (run.check: k = 1 + fault %
 len(plan)). tests/unit/fuzz/test_regressions.py checks them over the
 in-memory kernel, tests/integration/test_fuzz_lab.py (on demand) on the
-lab's. Keyed by their tag in known.KNOWN."""
+lab's. Keyed by a tag: D<n> for the issue's defect n, N<n> and R<n> for
+those the fuzzer found besides (R: in a rollback)."""
 
 from . import gen
 

@@ -99,7 +99,7 @@ class Report(object):
         self.before = None
         self.check = self.real = self.rerun = self.fault = None
         self.fault_at = None
-        self.problems = []  # (category, text); categories: see known.py
+        self.problems = []  # (category, text)
 
     def add(self, category, text):
         self.problems.append((category, text))

@@ -10,8 +10,7 @@ real driver, in check mode and for real (and again, and with a failure
 injected before an operation), and the kernel read with `ip -j` (the
 independent oracle, fuzzlib/oracle.py): no traceback, check mode predicts
 the real run (failures included), a failed run restores the kernel, a rerun
-changes nothing, the kernel holds what was declared. Known engine defects
-(fuzzlib/known.py) are excused by class until fixed. Replay one failure:
+changes nothing, the kernel holds what was declared. Replay one failure:
 FUZZ_SEED=<seed> FUZZ_LAB_CASES=<n> (the case's number, printed) ...
 
 test_memkernel_matches_kernel: fuzzlib/scenarios.py's scenarios through
@@ -19,7 +18,7 @@ the engine's Session on both: the same errno at each step, the same state.
 
 test_regression_on_kernel (on demand, FUZZ_LAB_REGRESSIONS=1: some 2
 minutes): each engine defect's shrunk case (fuzzlib/regressions.py) on the
-lab's kernel, xfail(strict) while the defect is open, as in the unit suite.
+lab's kernel, as in the unit suite.
 """
 
 import errno
@@ -43,8 +42,8 @@ SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "100"))
 
 def _lab():
     from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import (
-        gen, known, memkernel, oracle, run, scenarios)
-    return gen, known, memkernel, oracle, run, scenarios
+        gen, memkernel, oracle, run, scenarios)
+    return gen, memkernel, oracle, run, scenarios
 
 
 # ----------------------------------------------------------- the lab backend
@@ -150,7 +149,7 @@ class Lab(object):
     @staticmethod
     def engine(_kernel, case, check_mode, fault=None):
         from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel.driver import Driver
-        run = _lab()[4]
+        run = _lab()[3]
         return run.engine(None, case, check_mode, fault, driver=Driver())
 
 
@@ -160,31 +159,26 @@ class Lab(object):
 def test_fuzz_sample():
     """Random cases against the kernel for FUZZ_LAB_SECONDS; FUZZ_SEED
     replays (printed), FUZZ_LAB_CASES bounds the count."""
-    gen, known, _memkernel, _oracle, run, _scenarios = _lab()
+    gen, _memkernel, _oracle, run, _scenarios = _lab()
     seed = int(os.environ.get("FUZZ_SEED") or random.SystemRandom().randrange(1 << 31))
     limit = int(os.environ.get("FUZZ_LAB_CASES", "0")) or None
     print("fuzz sample: FUZZ_SEED=%d (FUZZ_LAB_SECONDS=%s)" % (seed, SECONDS))
     sys.stdout.flush()
     rnd = random.Random(seed)
     start = time.time()
-    done, failures, seen = 0, [], {}
+    done, failures = 0, []
     try:
         while time.time() - start < SECONDS and (limit is None or done < limit):
             case = gen.case(gen.RandomDraw(rnd))
             done += 1
             report = run.check(case, backend=Lab)
-            left, tags = known.excused(report)
-            for tag in tags:
-                seen[tag] = seen.get(tag, 0) + 1
-            if left:
-                failures.append("case %d of FUZZ_SEED=%d:\n%s\nnot explained: %s"
-                                % (done, seed, report, left))
+            if report.problems:
+                failures.append("case %d of FUZZ_SEED=%d:\n%s" % (done, seed, report))
                 if limit is None:
                     break  # replay: FUZZ_SEED=seed FUZZ_LAB_CASES=done
     finally:
         clean()
-    print("fuzz sample: %d cases in %.0f s, known defects met: %s"
-          % (done, time.time() - start, seen))
+    print("fuzz sample: %d cases in %.0f s" % (done, time.time() - start))
     assert done > 0
     assert not failures, "\n\n".join(failures)
 
@@ -196,7 +190,7 @@ class LabTarget(object):
     """fuzzlib/scenarios' Target on this kernel, with names of its own."""
 
     def __init__(self):
-        scenarios = _lab()[5]
+        scenarios = _lab()[4]
         self.suffix = uuid.uuid4().hex[:4]
         self._base = scenarios.Target()
         self._base.suffix = self.suffix
@@ -237,7 +231,7 @@ def _scenario_names():
 def test_memkernel_matches_kernel(name):
     """The same requests get the same errno from both, step by step, and
     leave the same state (read through the same Session code)."""
-    _gen, _known, memkernel, _oracle, _run, scenarios = _lab()
+    _gen, memkernel, _oracle, _run, scenarios = _lab()
     steps = scenarios.SCENARIOS[name]
     spaces = [s[1] for s in steps if s[0] == "netns"]
     lab = LabTarget()
@@ -262,19 +256,17 @@ def test_memkernel_matches_kernel(name):
         json.dumps(emulated_state, indent=1, default=str))
 
 
-def _regression_params():
-    from ansible_collections.linuxnet.ipvlan.tests.fuzzlib import known
+def _regression_tags():
     from ansible_collections.linuxnet.ipvlan.tests.fuzzlib.regressions import CASES
-    return [pytest.param(tag, marks=pytest.mark.xfail(strict=True, reason=known.KNOWN[tag][0])
-                         if tag in known.KNOWN else ()) for tag in sorted(CASES)]
+    return sorted(CASES)
 
 
 @pytest.mark.skipif(not REGRESSIONS, reason="on demand: FUZZ_LAB_REGRESSIONS=1")
-@pytest.mark.parametrize("tag", _regression_params())
+@pytest.mark.parametrize("tag", _regression_tags())
 def test_regression_on_kernel(tag):
     """A defect's shrunk case, every property, on this kernel."""
     from ansible_collections.linuxnet.ipvlan.tests.fuzzlib.regressions import CASES
-    run = _lab()[4]
+    run = _lab()[3]
     try:
         report = run.check(CASES[tag], backend=Lab)
     finally:

@@ -55,10 +55,17 @@ class _Present(Kind):
 
     @classmethod
     def inverse(cls, snapshot, driver, op):
+        """Delete it; if it is the device's first IPv4 address, its delete
+        makes the kernel drop the IPv4 routes through the device, which
+        are then put back."""
         a = op.args
-        if a["address"] in snapshot.addresses(op.netns, a["dev"]):
+        have = snapshot.addresses(op.netns, a["dev"])
+        if a["address"] in have:
             return []
-        return [AddrDel.op(op.netns, a["dev"], a["address"])]
+        ops = [AddrDel.op(op.netns, a["dev"], a["address"])]
+        if a["address"].version == 4 and not any(x.version == 4 for x in have):
+            ops.extend(snapshot.restore_ipv4_routes(op.netns, a["dev"]))
+        return ops
 
     @classmethod
     def applied(cls, snapshot, op):

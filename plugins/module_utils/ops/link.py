@@ -124,7 +124,8 @@ class LinkSet(Kind):
     def op(cls, netns, name, reason=None, **changes):
         """Changes: mode (with kind and flags), mtu, up, noarp; or to_netns
         (a move, alone)."""
-        changes = dict((k, v) for k, v in changes.items() if v is not None)
+        # to_netns None is the host's namespace (a move back there), not unset
+        changes = dict((k, v) for k, v in changes.items() if v is not None or k == "to_netns")
         if "to_netns" in changes:
             text = "move link %s to netns %s" % (name, label(changes["to_netns"]))
         else:
@@ -314,8 +315,10 @@ def _unset(snapshot, driver, op):
     port = a.get("mode") is not None and a["mode"] != link.get("mode")
     if port or "up" in changes:
         ops.extend(arp_restore(snapshot, driver, op.netns, link, port=port))
-    if changes.get("up") is True:
-        # what the kernel dropped when this took the link down
+    if "up" in changes:
+        # what the kernel drops with the link down: what this op's going
+        # down dropped, or what the undo's does (IPv6 addresses added while
+        # the link was down)
         ops.extend(snapshot.restore_l3(op.netns, a["name"], down=True))
     if link.get("type") == abi.ARPHRD_LOOPBACK and changes.get("up") is False:
         # lo coming up got 127.0.0.1/8 from the kernel; going down keeps it

@@ -143,6 +143,13 @@ class Snapshot(object):
                 ops.append(RouteReplace.op(netns, route))
         return ops
 
+    def restore_ipv4_routes(self, netns, dev):
+        """Ops that put back the IPv4 routes through `dev` as the snapshot
+        has them: after the kernel dropped them with the device's last IPv4
+        address (fib_disable_ip)."""
+        return [RouteReplace.op(netns, r) for r in self.routes(netns)
+                if r.get("dev") == dev and r.get("family") == 4 and rt.is_configured(r)]
+
 
 def space_of(links, addresses, routes):
     names = dict((x["ifindex"], x["name"]) for x in links)

@@ -336,6 +336,7 @@ def _plan_port(plan, port, have, removed, fresh, downed, declared):
     gone = set((op.netns, op.args["name"]) for op in plan
                if op.kind is LinkDel or (op.kind is LinkSet and "to_netns" in op.args))
     handles = [x for x in members if (x["netns"], x["name"]) not in gone]
+    moved = set()
     if handles and have["mode"].get(key) != (mode, flags):
         first = handles[0]
         plan.append(LinkSet.port_op(first["netns"], first["name"], first["kind"],
@@ -347,8 +348,11 @@ def _plan_port(plan, port, have, removed, fresh, downed, declared):
             existing = have["links"].get(target, {}).get(link["name"])
         home_key = (port["master_netns"], link["name"])
         home = None
-        if existing is None and target != home_key[0] and home_key not in declared:
+        if existing is None and target != home_key[0] and home_key not in declared \
+                and home_key not in moved:
             home = by_key.get(home_key)
+            if home is not None:
+                moved.add(home_key)  # one link moves once: to the first that names it
         want = {"name": link["name"], "kind": link["kind"], "netns": target,
                 "master": port["master"], "master_netns": port["master_netns"],
                 "mode": mode, "flags": flags, "mtu": link["mtu"], "up": link["up"]}
@@ -525,12 +529,37 @@ def check_port_addresses(want, have, plan):
             holders[key][a["address"].ip] = where
 
 
-def check_routes(want, have, exclusive):
+def losing_addresses(plan):
+    """{(netns, link): IP versions} of the links whose current addresses
+    the plan's link ops drop: deleted, created or moved (all), taken down
+    (IPv6)."""
+    out = {}
+    for op in plan:
+        a = op.args
+        if op.kind is LinkDel:
+            out[(op.netns, a["name"])] = (4, 6)
+        elif op.kind is LinkAdd:
+            out[(a["target_netns"], a["name"])] = (4, 6)
+        elif op.kind is LinkSet and "to_netns" in a:
+            out[(op.netns, a["name"])] = out[(a["to_netns"], a["name"])] = (4, 6)
+        elif op.kind is LinkSet and a.get("up") is False:
+            out.setdefault((op.netns, a["name"]), (6,))
+    return out
+
+
+def check_routes(want, have, exclusive, plan=()):
     """Each declared route's src is an address its namespace will have, and
     its gateway lies in a subnet its link will have (or in the dst of one of
     the link's routes without gateway), and is no broadcast address.
     `have` is topology.read()'s; `exclusive`: replaced/overridden (a link
-    keeps only its declared addresses)."""
+    keeps only its declared addresses); `plan`: the plan, whose link ops
+    may drop current addresses (losing_addresses())."""
+    losing = losing_addresses(plan)
+
+    def kept(netns, dev, items):
+        gone = losing.get((netns, dev), ())
+        return [x for x in (ipaddress.ip_interface(y) for y in items) if x.version not in gone]
+
     declared = {}
     for port in want:
         for link in port["links"]:
@@ -540,14 +569,13 @@ def check_routes(want, have, exclusive):
             netns = link["netns"]
             own = list(link["addresses"])
             if not exclusive:
-                own += [ipaddress.ip_interface(x) for x in
-                        have["addresses"].get((netns, link["name"]), [])]
+                own += kept(netns, link["name"], have["addresses"].get((netns, link["name"]), []))
             local = set(x.ip for x in own)
             for other in declared.get(netns, {}).values():
                 local.update(x.ip for x in other["addresses"])
             for (where_ns, dev), items in have["addresses"].items():
                 if where_ns == netns and not (exclusive and dev in declared.get(netns, {})):
-                    local.update(ipaddress.ip_interface(x).ip for x in items)
+                    local.update(x.ip for x in kept(netns, dev, items))
             links_dst = [r["dst"] for r in link["routes"] if r["gateway"] is None]
             for k, spec in enumerate(link["routes"]):
                 where = "%s.routes[%d]" % (link["where"], k)

@@ -139,9 +139,9 @@ def engine(driver, p, check_mode, warn=None):
     have = read(driver, want)
     if state != "deleted":
         check_namespaces(want, have)
-        check_routes(want, have, state in ("replaced", "overridden"))
     plan = plan_topology(want, have, state)
     if state != "deleted":
+        check_routes(want, have, state in ("replaced", "overridden"), plan)
         check_port_addresses(want, have, plan)
     preflight.check_plan(driver, plan, lambda option, value: _field_of(want, option, value))
     result = {"changed": bool(plan), "commands": plan.commands(),
