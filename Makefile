@@ -293,12 +293,13 @@ integration: export LINUXNET_TEST_CONTROLLER_BIN := $(BIN)
 # $(call lab_pytest,KERNEL,PLATFORM,TESTS): the ipvlan-marked TESTS in the
 # lab on KERNEL (empty: the lab's default, 6.1) with PLATFORM's Python and
 # pyroute2. The fuzz sample's settings (tests/integration/test_fuzz_lab.py:
-# FUZZ_SEED to replay, FUZZ_LAB_SECONDS, FUZZ_LAB_CASES) reach the VM when set.
+# FUZZ_SEED to replay, FUZZ_LAB_SECONDS, FUZZ_LAB_CASES, FUZZ_LAB_REGRESSIONS) reach
+# the VM when set.
 lab_pytest = python=$$($(PLATFORMS_RUN) --python-of $(2)) && \
 	path=$$($(PLATFORMS_RUN) --pythonpath-of $(2)) && \
 	echo "integration: kernel $(or $(1),6.1), platform $(2) ($$python)" && \
 	PYTHONPATH=$$path $(LAB_RUN) $(if $(1),--kernel $(1)) --env LINUXNET_TEST_CONTROLLER_BIN \
-		--env FUZZ_SEED --env FUZZ_LAB_SECONDS --env FUZZ_LAB_CASES -- \
+		--env FUZZ_SEED --env FUZZ_LAB_SECONDS --env FUZZ_LAB_CASES --env FUZZ_LAB_REGRESSIONS -- \
 		$$python -m pytest -p no:cacheprovider -m ipvlan $(3)
 
 integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
