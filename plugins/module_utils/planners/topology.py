@@ -45,6 +45,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import (
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.namespace import NetnsAdd
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.route import RouteDel
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.snapshot import Snapshot
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import addresses as addr
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access as ha
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
@@ -473,78 +474,65 @@ def check_namespaces(want, have):
                 raise ValidationError(link["where"] + ".netns", not_a_namespace(netns))
 
 
+def replayed(have, plan):
+    """The state `have` (topology.read()'s) as an ops/snapshot Snapshot,
+    and after each op of `plan` as its kind declares it (applied()): yields
+    (op, the snapshot just before it), then (None, the snapshot after the
+    whole plan). One snapshot, changed in place. Pure."""
+    spaces = {}
+    read = set([None]) | set(have["namespaces"]) | set(have["links"]) | set(have["routes"]) | \
+        set(key[0] for key in have["addresses"])
+    for netns in read:
+        addresses = {}
+        for (where, dev), items in have["addresses"].items():
+            if where == netns and dev is not None:
+                addresses[dev] = [x for x in map(ipaddress.ip_interface, items)
+                                  if not kernels_own(x)]
+        links = have["links"].get(netns, {})
+        spaces[netns] = {"links": dict((k, dict(v)) for k, v in links.items()),
+                         "addresses": addresses, "routes": list(have["routes"].get(netns, []))}
+    snapshot = Snapshot(have["namespaces"], spaces)
+    for op in plan:
+        yield op, snapshot
+        snapshot.applied(op)
+    yield None, snapshot
+
+
 def check_port_addresses(want, have, plan):
     """No address is added to a slave while another slave of the same
     master holds it, in any namespace: the kernel refuses that (EADDRINUSE,
-    ipvlan_addr_busy()). `plan` is replayed on who holds what: a slave
-    deleted or moved loses its addresses, one taken down its IPv6 ones, a
-    deleted address is free again. Raises ValidationError naming the
-    declared link's addresses. Pure."""
-    master_of, holders = {}, {}  # (netns, link) -> port key; port key -> {ip: (netns, link)}
+    ipvlan_addr_busy()). Who holds what is the plan replayed (replayed():
+    a slave deleted or moved loses its addresses, one taken down its IPv6
+    ones). Raises ValidationError naming the declared link's addresses."""
+    master_of = {}  # (netns, link) -> (master netns, master)
     for key, members in have["members"].items():
         for member in members:
-            where = (member["netns"], member["name"])
-            master_of[where] = key
-            for item in have["addresses"].get(where, []):
-                iface = ipaddress.ip_interface(item)
-                if not kernels_own(iface):
-                    holders.setdefault(key, {})[iface.ip] = where
+            master_of[(member["netns"], member["name"])] = key
     fields = dict(((link["netns"], link["name"]), link["where"] + ".addresses")
                   for port in want for link in port["links"])
-
-    def release(where, version=None):
-        key = master_of.get(where)
-        for ip, holder in list(holders.get(key, {}).items()):
-            if holder == where and version in (None, ip.version):
-                del holders[key][ip]
-
-    for op in plan:
+    for op, before in replayed(have, plan):
+        if op is None:
+            break
         a = op.args
         if op.kind is LinkDel:
-            release((op.netns, a["name"]))
             master_of.pop((op.netns, a["name"]), None)
         elif op.kind is LinkAdd:
             master_of[(a["target_netns"], a["name"])] = (a["parent_netns"], a["parent"])
         elif op.kind is LinkSet and "to_netns" in a:
-            release((op.netns, a["name"]))
             master_of[(a["to_netns"], a["name"])] = master_of.pop((op.netns, a["name"]), None)
-        elif op.kind is LinkSet and a.get("up") is False:
-            release((op.netns, a["name"]), 6)
-        elif op.kind is AddrDel:
-            where = (op.netns, a["dev"])
-            if holders.get(master_of.get(where), {}).get(a["address"].ip) == where:
-                del holders[master_of[where]][a["address"].ip]
         elif op.kind in (AddrAdd, AddrReplace):
             where = (op.netns, a["dev"])
             key = master_of.get(where)
-            if key is None:
-                continue
-            holder = holders.setdefault(key, {}).get(a["address"].ip)
-            if holder is not None and holder != where:
-                raise ValidationError(fields.get(where, "addresses"),
-                                      "%s is held by %s in namespace %s, another slave of "
-                                      "master '%s'; the kernel refuses one address on two "
-                                      "slaves of a master (EADDRINUSE). Remove it there first"
-                                      % (a["address"].ip, holder[1], label(holder[0]), key[1]))
-            holders[key][a["address"].ip] = where
-
-
-def losing_addresses(plan):
-    """{(netns, link): IP versions} of the links whose current addresses
-    the plan's link ops drop: deleted, created or moved (all), taken down
-    (IPv6)."""
-    out = {}
-    for op in plan:
-        a = op.args
-        if op.kind is LinkDel:
-            out[(op.netns, a["name"])] = (4, 6)
-        elif op.kind is LinkAdd:
-            out[(a["target_netns"], a["name"])] = (4, 6)
-        elif op.kind is LinkSet and "to_netns" in a:
-            out[(op.netns, a["name"])] = out[(a["to_netns"], a["name"])] = (4, 6)
-        elif op.kind is LinkSet and a.get("up") is False:
-            out.setdefault((op.netns, a["name"]), (6,))
-    return out
+            for holder, master in master_of.items():
+                if key is None or master != key or holder == where:
+                    continue
+                if any(x.ip == a["address"].ip for x in before.addresses(*holder)):
+                    raise ValidationError(fields.get(where, "addresses"),
+                                          "%s is held by %s in namespace %s, another slave of "
+                                          "master '%s'; the kernel refuses one address on two "
+                                          "slaves of a master (EADDRINUSE). Remove it there "
+                                          "first" % (a["address"].ip, holder[1],
+                                                     label(holder[0]), key[1]))
 
 
 def check_routes(want, have, exclusive, plan=()):
@@ -552,13 +540,16 @@ def check_routes(want, have, exclusive, plan=()):
     its gateway lies in a subnet its link will have (or in the dst of one of
     the link's routes without gateway), and is no broadcast address.
     `have` is topology.read()'s; `exclusive`: replaced/overridden (a link
-    keeps only its declared addresses); `plan`: the plan, whose link ops
-    may drop current addresses (losing_addresses())."""
-    losing = losing_addresses(plan)
+    keeps only its declared addresses); `plan`: the plan, whose link ops may
+    drop current addresses (replayed(): a link deleted, created or moved
+    keeps none, one taken down no IPv6 address)."""
+    after = None
+    for _op, after in replayed(have, [op for op in plan if op.kind in (LinkAdd, LinkDel,
+                                                                       LinkSet)]):
+        pass
 
-    def kept(netns, dev, items):
-        gone = losing.get((netns, dev), ())
-        return [x for x in (ipaddress.ip_interface(y) for y in items) if x.version not in gone]
+    def kept(netns, dev):
+        return list(after.addresses(netns, dev)) if netns in after.spaces else []
 
     declared = {}
     for port in want:
@@ -569,13 +560,13 @@ def check_routes(want, have, exclusive, plan=()):
             netns = link["netns"]
             own = list(link["addresses"])
             if not exclusive:
-                own += kept(netns, link["name"], have["addresses"].get((netns, link["name"]), []))
+                own += kept(netns, link["name"])
             local = set(x.ip for x in own)
             for other in declared.get(netns, {}).values():
                 local.update(x.ip for x in other["addresses"])
-            for (where_ns, dev), items in have["addresses"].items():
-                if where_ns == netns and not (exclusive and dev in declared.get(netns, {})):
-                    local.update(x.ip for x in kept(netns, dev, items))
+            for dev in (after.spaces.get(netns) or {}).get("addresses", {}):
+                if not (exclusive and dev in declared.get(netns, {})):
+                    local.update(x.ip for x in kept(netns, dev))
             links_dst = [r["dst"] for r in link["routes"] if r["gateway"] is None]
             for k, spec in enumerate(link["routes"]):
                 where = "%s.routes[%d]" % (link["where"], k)
