@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import messages as m
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
@@ -116,9 +117,18 @@ class AddrDel(Kind):
 
     @classmethod
     def applied(cls, snapshot, op):
-        have = snapshot.space(op.netns)["addresses"].get(op.args["dev"], [])
-        if op.args["address"] in have:
-            have.remove(op.args["address"])
+        """Gone, and with it what the kernel drops: the routes with it as
+        source, and with a device's last IPv4 address every IPv4 route
+        through the device (fib_del_ifaddr, fib_disable_ip)."""
+        dev, iface = op.args["dev"], op.args["address"]
+        have = snapshot.space(op.netns)["addresses"].get(dev, [])
+        if iface in have:
+            have.remove(iface)
+        last_v4 = iface.version == 4 and not any(x.version == 4 for x in have)
+        routes = snapshot.routes(op.netns)
+        routes[:] = [r for r in routes
+                     if not (r.get("src") and ipaddress.ip_address(r["src"]) == iface.ip)
+                     and not (last_v4 and r.get("dev") == dev and r.get("family") == 4)]
 
     @classmethod
     def expect(cls, expected, op):
