@@ -45,25 +45,36 @@ def test_a_failure_at_each_operation_restores_the_snapshot_exactly(howto, fault)
 
 
 @pytest.mark.parametrize("up", [True, False], ids=["sibling-up", "sibling-down"])
-def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, track_netns, up):
+def test_eaddrinuse_rolls_back_the_port_mode_and_what_was_created(make_veth, make_netns,
+                                                                  track_netns, fault, up):
     # sibling-down: fx0, created down in l3, has no NOARP (ipvlan_link_new()
     # switches the port before fx0 joins it, and only ipvlan_open() would set
     # it); restoring l3 sets NOARP on every slave, so rollback clears it again
     master = make_veth()
     ip("link", "add", "link", master, "name", "fx0", "type", "ipvlan", "mode", "l3")
     ip("link", "set", "fx0", "addrgenmode", "none")
-    ip("addr", "add", "10.0.5.10/24", "dev", "fx0")
     if up:
         ip("link", "set", "fx0", "up")
     # the kernel's doing, which rollback must not leave changed: ipvlan_open()
     # gave fx0 NOARP (l3) if it came up; created down, it has none
     assert ("NOARP" in ip_json("link", "show", "dev", "fx0")[0]["flags"]) == up
+    # a third slave, in a namespace the run does not touch, is given
+    # 10.0.5.10 just before fx1's add, so the kernel refuses that add
+    # (EADDRINUSE); an address a slave already holds is refused before any
+    # change (test_fuzz_findings.py)
+    other = make_netns("fo")
+    ip("link", "add", "link", master, "name", "fx2", "type", "ipvlan", "mode", "l3")
+    ip("link", "set", "fx2", "netns", other)
     netns = unique_name("fe")
     track_netns(netns)
     before = settled_snapshot([None])  # a new master's IPv6 routes come a moment later
-    # mode l2 switches the port (fx0 too); 10.0.5.10 is fx0's: EADDRINUSE
+    # mode l2 switches the port (fx0 too)
     config = [{"master": master, "mode": "l2", "links": [
         {"name": "fx1", "netns": netns, "addresses": ["10.0.5.10/24"]}]}]
+    plan = converge(config, check=True)["commands"]
+    assert plan[1].startswith("(host): set port of %s mode l2 bridge (via fx0" % master), plan
+    k = plan.index("%s: add address 10.0.5.10/24 dev fx1" % netns) + 1
+    fault("%d:ip -n %s addr add 10.0.5.10/24 dev fx2" % (k, other))
     result = converge(config)
     assert result["failed"] is True and "EADDRINUSE" in result["msg"], result
     assert result["changed"] is False and result["not_restored"] == [], result
