@@ -134,7 +134,7 @@ options:
                 mode and diff. Declared IPv6 addresses are put back once it is down (the
                 kernel keeps addresses added to a down link); with O(state=merged) the
                 undeclared ones are lost with the link going down, as that op says.
-              - V(false) with O(config[].links[].routes) is refused before any change: the
+              - V(false) with O(config[].links[].routes) is refused before any change, since the
                 kernel refuses a route through a link that is down (ENETDOWN).
             type: bool
             default: true
@@ -159,7 +159,7 @@ options:
               - A namespace holds one route per identity, so two links of one namespace
                 cannot declare the same one; that is refused before any change, naming both.
               - A route with the identity of the prefix route that one of the link's addresses
-                brings (say dst 10.0.0.0/24 with address 10.0.0.10/24, metric 0) is that route:
+                brings (say dst 10.0.0.0/24 with address 10.0.0.10/24, metric 0) is that route,
                 kept when it matches, replaced when it does not.
             type: list
             elements: dict
