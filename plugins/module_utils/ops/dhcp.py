@@ -108,7 +108,8 @@ def unit_name(netns, name):
     namespace's name hashed in, since names may hold any character)."""
     raw = dhcp.default_client_id(netns, name, None)
     digest = hashlib.sha256(raw).hexdigest()[:12]
-    safe = "".join(c if c.isalnum() else "_" for c in "%s-%s" % (label(netns), name))[:40]
+    safe = "".join(c if c.isalnum() or c in "-." else "_"
+                   for c in "%s-%s" % (label(netns), name))[:40]
     return "linuxnet-ipvlan-dhcp-%s-%s.service" % (safe, digest)
 
 

@@ -150,3 +150,18 @@ def test_a_lease_file_without_an_address_or_torn_is_no_lease(text):
         assert lease["address"] == "10.0.0.1" and lease["expires"] is None
     else:
         assert lease is None
+
+
+def test_a_clients_transient_unit_joins_the_links_namespace_and_restarts():
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import dhcp as ops
+    unit = ops.unit_name("web0", "eth0")
+    assert unit.startswith("linuxnet-ipvlan-dhcp-web0-eth0-") and unit.endswith(".service")
+    assert unit != ops.unit_name("web1", "eth0") != ops.unit_name(None, "eth0")
+    assert ops.unit_name("a/b", "eth0") != ops.unit_name("a_b", "eth0")  # hashed apart
+    client = ["/bin/busybox", "udhcpc", "-f", "-i", "eth0"]
+    argv = ops.systemd_argv(unit, "web0", client, {"LINUXNET_DHCP_ROUTE": "1"})
+    assert argv[:2] == ["systemd-run", "--unit"] and argv[-6:] == ["--"] + client
+    assert "NetworkNamespacePath=/run/netns/web0" in argv and "Restart=always" in argv
+    assert "LINUXNET_DHCP_ROUTE=1" in argv
+    assert not any(x.startswith("NetworkNamespacePath") for x in
+                   ops.systemd_argv(unit, None, client, {}))
