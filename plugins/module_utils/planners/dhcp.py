@@ -89,10 +89,11 @@ def _stop(key, records, reason):
     return DhcpStop.op(key[0], key[1], reason, settings)
 
 
-def plan_clients(plan, want, have, state):
-    """Add the clients' starts and stops to `plan` (see the module's
-    docstring); in place."""
-    records = have.get("dhcp", {})
+def stop_before_removals(plan, records):
+    """`plan` with a stop before each op that deletes a link whose client
+    runs, or moves it to another namespace (ipvlan_link's plans too);
+    returns (the ops, the links stopped, the links new or moved in the
+    plan). `records`: facts/leases.clients()."""
     stopped = set()
     out = []
     fresh = set()
@@ -109,6 +110,14 @@ def plan_clients(plan, want, have, state):
             out.append(_stop(key, records, "before its link goes"))
             stopped.add(key)
         out.append(op)
+    return out, stopped, fresh
+
+
+def plan_clients(plan, want, have, state):
+    """Add the clients' starts and stops to `plan` (see the module's
+    docstring); in place."""
+    records = have.get("dhcp", {})
+    out, stopped, fresh = stop_before_removals(plan, records)
     links = [link for port in want for link in port["links"]] if state != "deleted" else []
     if state in ("replaced", "overridden"):
         for link in links:

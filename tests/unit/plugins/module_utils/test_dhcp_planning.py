@@ -164,3 +164,17 @@ def test_fold_reports_the_client_and_its_lease_apart_from_the_addresses():
     assert "dhcp" not in second
     # and it feeds back as config: the read-only keys are accepted
     assert rules.normalize(first["dhcp"], {"name": "ipvl0"}, "l2", "d")["client_id"] == b"\x00\x61"
+
+
+def test_ipvlan_links_plans_stop_a_client_before_its_link_goes():
+    """stop_before_removals, which ipvlan_link's plans go through too."""
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
+    from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import LinkDel
+    records = have()["dhcp"]
+    ops, stopped, _fresh = dhcp.stop_before_removals(
+        Plan([LinkDel.op("ns0", "ipvl0", "ipvlan"), LinkDel.op("ns1", "ipvl1", "ipvlan")]),
+        records)
+    assert [op.line() for op in ops] == [
+        "ns0: stop dhcp client on ipvl0, release its lease (before its link goes)",
+        "ns0: delete ipvlan ipvl0", "ns1: delete ipvlan ipvl1"]
+    assert stopped == {("ns0", "ipvl0")}
