@@ -35,7 +35,7 @@ SUITES := unit sanity lint changelog docs build matrix integration-native platfo
 # ansible-lint, ...) come first for every recipe.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo venv collection-path graphviz lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
+.PHONY: help demo venv collection-path graphviz dnsmasq lab-prepare test unit sanity lint changelog docs build matrix matrix-sanity \
 	integration integration-native platforms platforms-prepare platforms-lab lab-debs lab-wheels molecule bench bench-native \
 	bench-smoke clean distclean
 
@@ -45,6 +45,7 @@ help:
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
 	@echo 'make graphviz            Graphviz'"'"'s dot from Debian'"'"'s registry, when missing (for unit, demo, docs)'
+	@echo 'make dnsmasq             dnsmasq (dnsmasq-base) from Debian'"'"'s registry, when missing (the DHCP tests'"'"' server)'
 	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; kernels 5.10 and 7.3 from other Debian suites; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
@@ -72,7 +73,7 @@ help:
 # /usr and /var): .venv, Debian's pyroute2 .debs, PyPI's pyroute2 wheel,
 # Graphviz, every platform's venv, and the lab's packages and kernels
 # (tests/lab/run --prepare).
-test: venv collection-path lab-debs lab-wheels graphviz platforms-prepare lab-prepare
+test: venv collection-path lab-debs lab-wheels graphviz dnsmasq platforms-prepare lab-prepare
 	@MAKE='$(MAKE)' tests/run-suites --lanes "$(LAB_SUITES)" "$(filter-out $(LAB_SUITES),$(SUITES))"
 
 lab-prepare:
@@ -106,6 +107,17 @@ graphviz:
 		apt-get install -y --no-install-recommends graphviz >/dev/null \
 		|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends graphviz >/dev/null; }; }
 	@command -v dot >/dev/null || { echo "graphviz: dot is still missing: apt-get install graphviz" >&2; exit 2; }
+
+# dnsmasq, the DHCP server of the DHCP tests (tests/integration/test_dhcp.py
+# in the lab, the dhcp kinds of test_verify_kinds.py natively): Debian's
+# dnsmasq-base (the binary, no service) when missing, as graphviz above. The
+# lab's VM sees this machine's root filesystem, so it has it too.
+dnsmasq:
+	@command -v dnsmasq >/dev/null || { \
+		echo "dnsmasq: installing Debian's dnsmasq-base (the DHCP tests' server)" >&2; \
+		apt-get install -y --no-install-recommends dnsmasq-base >/dev/null \
+		|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends dnsmasq-base >/dev/null; }; }
+	@command -v dnsmasq >/dev/null || { echo "dnsmasq: still missing: apt-get install dnsmasq-base" >&2; exit 2; }
 
 # --- suites -------------------------------------------------------------------
 
@@ -192,7 +204,7 @@ build: venv
 # requires_ansible to the newest): unit and native integration suites on
 # each, in venvs under $(BUILD)/core-X.Y (tests/matrix/run). .venv's release
 # is the one the other suites, sanity included, run on.
-matrix: venv collection-path lab-debs graphviz
+matrix: venv collection-path lab-debs graphviz dnsmasq
 	tests/matrix/run
 
 # ansible-test sanity of each of those releases (minutes each the first
@@ -259,7 +271,7 @@ platforms-prepare: venv $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	$(PLATFORMS_RUN) --prepare
 
 platforms: export PYROUTE2_DEBIAN := $(PYROUTE2_DEBIAN)
-platforms: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
+platforms: venv collection-path dnsmasq $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "platforms: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(PLATFORMS_RUN)
 
@@ -302,12 +314,12 @@ lab_pytest = python=$$($(PLATFORMS_RUN) --python-of $(2)) && \
 		--env FUZZ_SEED --env FUZZ_LAB_SECONDS --env FUZZ_LAB_CASES --env FUZZ_LAB_REGRESSIONS -- \
 		$$python -m pytest -p no:cacheprovider -m ipvlan $(3)
 
-integration: venv collection-path $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
+integration: venv collection-path dnsmasq $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }
 	@$(call lab_pytest,,$(INTEGRATION_PLATFORM),tests/integration)
 	@$(call lab_pytest,$(INTEGRATION_NEWEST_KERNEL),$(INTEGRATION_NEWEST_PLATFORM),tests/integration/test_kernels.py)
 
-integration-native: venv collection-path $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
+integration-native: venv collection-path dnsmasq $(PYROUTE2_DEBS)/.stamp $(PYROUTE2_WHEELS)/.stamp
 	@test -x $(LAB_RUN) || { echo "integration-native: $(LAB_RUN) is missing" >&2; exit 2; }
 	$(LAB_RUN) --native -- $(PYTEST_LAB) -m "not ipvlan" tests/integration
 

@@ -183,6 +183,22 @@ ports:
           type: dict
           returned: when the device has IPv6 state
           sample: {enabled: false, accept_ra: 1, addr_gen_mode: eui64}
+        dhcp:
+          description:
+            - For a link whose DHCP client M(linuxnet.ipvlan.ipvlan_topology) started
+              (O(linuxnet.ipvlan.ipvlan_topology#module:config[].links[].dhcp)), the settings it
+              runs with (C(client_id) as hex bytes, C(hostname), C(default_route), C(timeout)),
+              C(running), and C(lease) (null without one) - C(address) in CIDR form,
+              C(router), C(server), C(lease_time), C(obtained) and C(expires) in seconds since
+              the epoch. The lease's address is not in C(addresses), nor its default route in
+              C(routes), since they are the client's.
+            - Fed back as config, it declares the same client.
+          type: dict
+          returned: when the collection started a DHCP client for the link
+          sample: {client_id: "00:77:65:62:30", hostname: web0, default_route: true, timeout: 30,
+                   running: true, lease: {address: 192.168.77.24/24, router: 192.168.77.1,
+                   server: 192.168.77.1, lease_time: 120, obtained: 1796541708,
+                   expires: 1796541828}}
     host_access:
       description:
         - The port's host access as M(linuxnet.ipvlan.ipvlan_topology) declares it, that is a

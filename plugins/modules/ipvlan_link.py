@@ -131,6 +131,11 @@ notes:
   - Moving a link to another namespace takes it down and drops its addresses
     and routes; the module moves first and configures after.
   - A slave cannot have its own MAC address; it uses the master's.
+  - DHCP is declared with M(linuxnet.ipvlan.ipvlan_topology)
+    (O(linuxnet.ipvlan.ipvlan_topology#module:config[].links[].dhcp)). When this
+    module deletes, recreates or moves a link whose DHCP client that module
+    started, it stops the client first (the lease is released), so that no
+    client is left running for a link that is gone; RV(commands) says so.
 seealso:
   - module: linuxnet.ipvlan.netns
   - module: linuxnet.ipvlan.ipvlan_topology

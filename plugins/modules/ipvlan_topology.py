@@ -26,6 +26,9 @@ description:
     missing and removed again only if this collection created it; an ipvtap's
     C(/dev/tapN) can be given an owner, group and mode (O(config[].links[].tap)).
     See the guide C(docs/docsite/rst/guide_vlan_tap.rst).
+  - A slave of an l2 port can take its IPv4 address from the network's DHCP server
+    (O(config[].links[].dhcp)), with a client identifier of its own and a client that keeps
+    the lease. See the guide C(docs/docsite/rst/guide_dhcp.rst).
 author:
   - linuxnet.ipvlan maintainers (@linuxnet)
 extends_documentation_fragment:
@@ -250,6 +253,71 @@ options:
               path:
                 description: Ignored; the C(/dev/tapN) that gathering returns (read-only).
                 type: str
+          dhcp:
+            description:
+              - The link's IPv4 address (and default route) from the network's DHCP server, kept
+                by a client that renews the lease for as long as the link is declared. Needs an
+                V(l2) port (O(config[].mode)); l3 and l3s pass no broadcast, so that is refused
+                before any change, with the reason; and busybox, whose C(udhcpc) is the client
+                (the topology role installs it).
+              - "Every slave shares its master's MAC, so each link sends a client identifier
+                (DHCP option 61) of its own and asks for broadcast replies: a reply unicast to the
+                shared MAC before the slave has an address would reach no slave. See the guide
+                C(docs/docsite/rst/guide_dhcp.rst)."
+              - The run starts the clients last, one after the other, and each waits up to
+                O(config[].links[].dhcp.timeout) seconds for its first lease; RV(after) reports
+                it. When no server answers in time, the run fails and is rolled back (the client
+                is stopped). A client runs as a transient systemd unit joined to the link's
+                namespace (C(NetworkNamespacePath=), C(Restart=always)) where systemd is PID 1,
+                and otherwise under a small supervisor of its own that starts it again when it
+                exits; the persisted topology (M(linuxnet.ipvlan.ipvlan_persist)) starts them at
+                boot, after their links. A client whose settings change is started again; O(state=deleted),
+                and O(state=replaced) and O(state=overridden) for a link that no longer declares
+                it, stop the client, which releases the lease. O(state=merged) leaves the client
+                of a link declared without O(config[].links[].dhcp) alone.
+              - What the lease brings (its address, its default route, proto dhcp) is the
+                client's - never removed as undeclared, never reported as drift - and replaced by
+                the client when the lease changes; when the server goes away, the address stays
+                until the lease expires. Gathering reports it under the link's C(dhcp.lease), not
+                in its C(addresses). Static O(config[].links[].addresses) may be declared as
+                well; they are kept beside the lease's, as on any link.
+              - IPv6 is not leased; in l2, SLAAC already gives slaves addresses unless
+                O(config[].links[].ipv6.enabled=false).
+            type: dict
+            suboptions:
+              client_id:
+                description:
+                  - The client identifier (option 61). Colon-separated hex bytes (V(ff:00:01:02))
+                    are sent as they are, the first byte being the type; any other text is sent as
+                    type 0 followed by the text.
+                  - Default, stable across runs and reboots, distinct for every link of a host and
+                    between hosts - type 0 and the text C(linuxnet-ipvlan/MAC/NETNS/NAME), MAC
+                    being the master's without colons, NETNS the link's namespace (C(-) for the
+                    module's own) and NAME the link's name.
+                  - Two links of one master with one identifier are refused before any change
+                    (the server would give both one lease), and so is one a running client of the
+                    master's other slaves sends.
+                type: str
+              hostname:
+                description: The host name to send (option 12); none by default.
+                type: str
+              default_route:
+                description: Install the default route through the lease's router.
+                type: bool
+                default: true
+              timeout:
+                description: Seconds the run waits for the first lease, 5 to 600.
+                type: int
+                default: 30
+              running:
+                description: Ignored; returned by gathering (whether the client runs).
+                type: bool
+              lease:
+                description:
+                  - Ignored; returned by gathering - the lease the client holds (C(address) in
+                    CIDR form, C(router), C(server), C(lease_time), and C(obtained) and
+                    C(expires) in seconds since the epoch).
+                type: dict
           ifindex:
             description: Ignored; returned by gathering and accepted so that gathered state can be fed back.
             type: int
@@ -426,6 +494,21 @@ EXAMPLES = r"""
             tap: {owner: libvirt-qemu, group: kvm, mode: "0660"}
   register: vm_net
 # then: qemu ... -netdev tap,id=n0,fd=3 3<>/dev/tapN, N from gathering or ipvlan_info
+
+- name: Four slaves taking their addresses from the network's DHCP server
+  linuxnet.ipvlan.ipvlan_topology:
+    config:
+      - master: eth0
+        mode: l2
+        links:
+          - {name: eth0, netns: web0, dhcp: {hostname: web0}}
+          - {name: eth0, netns: web1, dhcp: {hostname: web1}}
+          - {name: eth0, netns: web2, dhcp: {}}
+          - {name: eth0, netns: web3, dhcp: {client_id: "web3.example", default_route: false}}
+  register: web
+- name: Their leases
+  ansible.builtin.debug:
+    msg: "{{ web.after | map(attribute='links') | flatten | selectattr('dhcp') | map(attribute='dhcp.lease.address') | list }}"
 """
 
 RETURN = r"""
@@ -450,14 +533,17 @@ commands:
            "ns0: add route default via 10.0.0.1 dev ipvl0",
            "(host): add ipvtap vm0tap link eth1 mode l2 bridge up",
            "(host): set tap of vm0tap owner libvirt-qemu group kvm mode 0660",
-           "(host): delete vlan eth0.20 (created by linuxnet.ipvlan, no slaves left)"]
+           "(host): delete vlan eth0.20 (created by linuxnet.ipvlan, no slaves left)",
+           "web0: start dhcp client on eth0 client-id 00:6c:69:6e:75:78:..."]
 gathered:
   description:
     - The current ports, in O(config) shape, as M(linuxnet.ipvlan.ipvlan_info) returns them in
       C(ports).
     - A port's host access is its C(host_access) ({name, addresses}), not one of its C(links);
       a VLAN master comes with its O(config[].vlan), an ipvtap with its O(config[].links[].tap)
-      (C(path), C(owner), C(group), C(mode)).
+      (C(path), C(owner), C(group), C(mode)), a link with a DHCP client with its
+      O(config[].links[].dhcp) (the settings it runs with, C(running) and C(lease)); the
+      lease's address is not in its C(addresses).
   returned: with gathered
   type: list
   elements: dict

@@ -8,6 +8,7 @@ run in the lab VM (the ipvlan mark); the others run on any kernel."""
 
 import ipaddress
 import subprocess
+import sys
 
 import pytest
 
@@ -21,7 +22,9 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Pl
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.catalog import (  # every kind
     AddrAdd, AddrDel, AddrReplace, Ipv6AddrGenMode, Ipv6Sysctl, LinkAdd, LinkAlias, LinkDel,
     LinkSet, NetnsAdd, NetnsDel, RouteAdd, RouteDel, RouteReplace, TapSet, VlanAdd,
+    DhcpStart, DhcpStop,
 )
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import dhcp as dhcp_rules
 
 IF = ipaddress.ip_interface
 
@@ -41,9 +44,11 @@ class Case(object):
     op under test; tamper(c): the shell command that changes its result;
     differs: what the failure must say (formatted with c)."""
 
-    def __init__(self, kind, op, tamper, differs, setup=None, lab=False, restores=True):
+    def __init__(self, kind, op, tamper, differs, setup=None, lab=False, restores=True,
+                 teardown=None):
         self.kind, self.op, self.tamper, self.differs = kind, op, tamper, differs
         self.setup, self.lab, self.restores = setup, lab, restores
+        self.teardown = teardown
 
 
 def _addr(c):
@@ -57,6 +62,47 @@ def _slave(kind="ipvlan"):
         c.index = index_of(c.s, c.ns)
     return setup
 
+
+DHCP = {"client_id": "00:76:65:72:69:66:79", "hostname": None, "default_route": False,
+        "timeout": 15}
+
+
+def _dhcp_server(c):
+    """A DHCP server for link c.s of c.ns: dnsmasq on the other end of a
+    veth pair, in namespace c.x (deleted after the test)."""
+    c.peer = "p" + c.s[1:]
+    ip("netns", "add", c.x)
+    ip("link", "add", c.s, "type", "veth", "peer", "name", c.peer, netns=c.ns)
+    for dev in (c.s, c.peer):
+        ip("link", "set", dev, "addrgenmode", "none", netns=c.ns)
+    ip("link", "set", c.peer, "netns", c.x, netns=c.ns)
+    ip("addr", "add", "192.0.2.1/24", "dev", c.peer, netns=c.x)
+    ip("link", "set", c.peer, "up", netns=c.x)
+    ip("link", "set", c.s, "up", netns=c.ns)
+    c.server = subprocess.Popen(
+        ["ip", "netns", "exec", c.x, "dnsmasq", "--keep-in-foreground", "--port=0",
+         "--interface=" + c.peer, "--bind-interfaces", "--user=root", "--leasefile-ro",
+         "--dhcp-range=192.0.2.10,192.0.2.50,255.255.255.0,120s"])
+    c.files = dhcp_rules.paths(c.ns, c.s)
+
+
+def _dhcp_client(c):
+    _dhcp_server(c)
+    with Driver() as driver:
+        transaction.execute(driver, Plan([DhcpStart.op(c.ns, c.s, DHCP)]))
+
+
+def _dhcp_teardown(c):
+    with Driver() as driver:
+        DhcpStop.run(driver, DhcpStop.op(c.ns, c.s))
+    c.server.terminate()
+    c.server.wait()
+
+
+# a client started again behind the run's back (the tamper of dhcp_stop)
+_RESTART = ("%s -c 'from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import dhcp; "
+            "dhcp._start(\"{ns}\", \"{s}\", %s, dhcp.dhcp.paths(\"{ns}\", \"{s}\"))'; sleep 2"
+            % (sys.executable, repr(DHCP).replace("'", '"').replace("{", "{{").replace("}", "}}")))
 
 CASES = [
     Case(NetnsAdd, lambda c: NetnsAdd.op(c.x), "ip netns del {x}", "namespace {x} is missing"),
@@ -103,6 +149,12 @@ CASES = [
          "link {s} ipv6.addr_gen_mode is random, wanted none", setup=_slave(), lab=True),
     Case(TapSet, lambda c: TapSet.op(c.ns, c.s, mode=0o660), "chmod 0640 /dev/tap{index}",
          "tap of {s} mode is 0640, wanted 0660", setup=_slave("ipvtap"), lab=True),
+    Case(DhcpStart, lambda c: DhcpStart.op(c.ns, c.s, DHCP),
+         "kill $(cat {files[supervisor]}); sleep 1", "dhcp client of {s} is not running",
+         setup=_dhcp_server, teardown=_dhcp_teardown),
+    Case(DhcpStop, lambda c: DhcpStop.op(c.ns, c.s, settings=DHCP), _RESTART,
+         "dhcp client of {s} is still running", setup=_dhcp_client, teardown=_dhcp_teardown,
+         restores=False),
 ]
 
 
@@ -155,5 +207,7 @@ def test_a_difference_after_apply_fails_the_run_and_rolls_it_back(case, make_net
             assert kernel_snapshot(watched) == before
             assert failure.restored, failure.not_restored
     finally:
+        if case.teardown is not None:
+            case.teardown(c)
         for name in (c.x, marker):
             ip("netns", "del", name, check=False)

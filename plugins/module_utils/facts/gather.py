@@ -23,6 +23,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts.masters impo
     master_in,
     scan_namespaces,
 )
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import leases
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import devices
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as rt
@@ -77,7 +78,9 @@ def gather(driver, namespaces=None, warn=None, whole=False):
                 masters[(netns, link["ifindex"])] = found
             if link["kind"] == "ipvtap":
                 taps[(netns, link["ifindex"])] = devices.read(link["ifindex"], link["name"])
-    return build_ports(dumps, masters, taps)
+    gathered = build_ports(dumps, masters, taps)
+    leases.fold(gathered["ports"])  # a DHCP link's client and lease (facts/leases.py)
+    return gathered
 
 
 def read_namespace(session):

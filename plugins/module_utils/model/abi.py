@@ -24,6 +24,7 @@ RT_SCOPE_HOST = 254
 RTPROT_KERNEL = 2  # routes the kernel makes: connected subnets, IPv6 link-local and prefix routes
 RTPROT_BOOT = 3  # what 'ip route add' (and this collection) gives a route
 RTPROT_RA = 9  # IPv6 router advertisements
+RTPROT_DHCP = 16  # what DHCP clients give a lease's routes (ops/dhcp.py's event script too)
 AUTOMATIC_PROTOCOLS = (RTPROT_KERNEL, RTPROT_RA)
 RTN_UNICAST = 1
 RTM_F_CLONED = 0x200

@@ -20,6 +20,10 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.address import
     AddrReplace,
 )
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.alias import LinkAlias
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.dhcp import (
+    DhcpStart,
+    DhcpStop,
+)
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.ipv6 import (
     Ipv6AddrGenMode,
     Ipv6Sysctl,
@@ -47,4 +51,5 @@ KINDS = (
     AddrAdd, AddrReplace, AddrDel,
     RouteAdd, RouteReplace, RouteDel,
     VlanAdd, LinkAlias, Ipv6Sysctl, Ipv6AddrGenMode, TapSet,
+    DhcpStart, DhcpStop,
 )

@@ -21,6 +21,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts.gather import vlan_owned
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import dhcp as dhcp_rules
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import routes as route_rules
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import validation as v
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
@@ -47,6 +48,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.namespace impo
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.route import RouteDel
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.snapshot import Snapshot
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import addresses as addr
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import dhcp
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access as ha
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import ipv6
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import links as lk
@@ -70,6 +72,7 @@ LINK_OPTIONS = dict(
     routes=dict(type="list", elements="dict", default=[], options=ROUTE_OPTIONS),
     ipv6=dict(type="dict", options=ipv6.OPTIONS),
     tap=dict(type="dict", options=tap.OPTIONS),
+    dhcp=dict(type="dict", options=dhcp_rules.OPTIONS),
     # read-only values that ipvlan_info and gathered return; accepted and
     # ignored so that gathered state can be fed back as config
     ifindex=dict(type="int"),
@@ -128,7 +131,7 @@ def normalize(config):
                            "explicit_links": False}
             order.append(key)
         for j, link in enumerate(port.get("links") or []):
-            merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j)))
+            merged[key]["links"].append(_link(link, mns, "%s.links[%d]" % (where, j), mode))
             merged[key]["explicit_links"] = True
         access = ha.normalize(port.get("host_access"), mns, where + ".host_access")
         if access is not None:
@@ -140,7 +143,7 @@ def normalize(config):
     return want
 
 
-def _link(link, mns, where):
+def _link(link, mns, where, mode=None):
     name = v.ifname(link.get("name"), where + ".name")
     netns = v.optional_netns(link.get("netns"), where + ".netns")
     target = mns if netns is None else netns
@@ -167,6 +170,7 @@ def _link(link, mns, where):
               "loopback": loopback, "addresses": cidrs, "routes": specs, "where": where,
               "tap": tap.normalize(link.get("tap"), kind, where + ".tap")}
     result["ipv6"] = ipv6.normalize(link.get("ipv6"), result, where + ".ipv6")
+    result["dhcp"] = dhcp_rules.normalize(link.get("dhcp"), result, mode, where + ".dhcp")
     if specs and not result["up"]:
         raise ValidationError(where + ".routes", "link %s is declared up: false, and the kernel "
                                                  "removes the routes through a link that goes "
@@ -223,7 +227,7 @@ def plan_topology(want, have, state):
     if state == "deleted":
         plan = _plan_deleted(want, have)
         _plan_vlan_removals(plan, want, have, state)
-        return plan
+        return dhcp.plan_clients(plan, want, have, state)
     plan = Plan()
     declared = set((link["netns"], link["name"]) for port in want for link in port["links"])
     _plan_namespaces(plan, want, have)
@@ -240,7 +244,8 @@ def plan_topology(want, have, state):
             _plan_tap(plan, link, have, key in fresh)
             _plan_l3(plan, link, have, key in fresh, key in downed, exclusive)
     _plan_vlan_removals(plan, want, have, state)
-    return plan
+    dhcp.resolve(want, have)
+    return dhcp.plan_clients(plan, want, have, state)
 
 
 def _plan_vlan_masters(plan, want, have):

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import leases
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts.masters import (
     parent_of,
     port_members,
@@ -35,6 +36,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflig
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.base import Plan
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.link import LinkDel
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction import converge
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import dhcp
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import tap
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners.links import (
     check_master,
@@ -232,17 +234,29 @@ def plan_absent(driver, p):
     return plan, link
 
 
+def _stop_clients(plan):
+    """`plan` with the DHCP client ipvlan_topology started for a link
+    stopped (releasing its lease) before the link is deleted, recreated or
+    moved, so that no client is left behind."""
+    records = leases.clients()
+    if not records:
+        return plan
+    return Plan(dhcp.stop_before_removals(plan, records)[0])
+
+
 def engine(driver, p, check_mode, warn=None):
     """ipvlan_link's engine; what it warns about goes to `warn` (the
     module's module.warn), if given."""
     rollback = p.get("rollback", True) is not False
     if p["state"] == "absent":
         plan, before = plan_absent(driver, p)
+        plan = _stop_clients(plan)
         commands = converge(driver, plan, check_mode, rollback)
         return {"changed": bool(plan), "commands": commands, "link": {},
                 "diff": {"before": _diffable(before), "after": {}}}
 
     plan, before, predicted, port_note, warnings = plan_present(driver, p)
+    plan = _stop_clients(plan)
     preflight.check_plan(driver, plan, lambda option, value: option)
     commands = converge(driver, plan, check_mode, rollback)
     pns = v.optional_netns(p.get("parent_netns"))

@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import leases
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts.gather import (
     gather,
     loopback_ready,
@@ -27,6 +28,7 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors impor
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.routes import name_routes
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import preflight
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops.transaction import execute
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import dhcp
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import host_access as ha
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import links as lk
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.planners import routes as rt
@@ -90,6 +92,8 @@ def read(driver, want=None):
         have["members"][key] = port["links"] + ha.members(port, have["links"])
         have["mode"][key] = (port["mode"], port["flags"])
     have["unresolved"] = gathered.get("unresolved", [])
+    have["dhcp"] = leases.clients()  # what a lease holds is its client's: never planned
+    leases.hide(have, have["dhcp"])
     return have
 
 
@@ -119,6 +123,16 @@ def _field_of(want, option, value):
     return option
 
 
+def check_client(want):
+    """The DHCP client (busybox's udhcpc) is there when a link declares dhcp."""
+    for port in want:
+        for link in port["links"]:
+            if link.get("dhcp") is not None and leases.busybox() is None:
+                raise ValidationError(link["where"] + ".dhcp", "busybox is missing: its udhcpc "
+                                      "is the DHCP client. Install the busybox package (the "
+                                      "topology role does)")
+
+
 def engine(driver, p, check_mode, warn=None):
     state = p["state"]
     if state == "gathered":
@@ -143,6 +157,8 @@ def engine(driver, p, check_mode, warn=None):
     if state != "deleted":
         check_routes(want, have, state in ("replaced", "overridden"), plan)
         check_port_addresses(want, have, plan)
+        dhcp.check(want, have)
+        check_client(want)
     preflight.check_plan(driver, plan, lambda option, value: _field_of(want, option, value))
     result = {"changed": bool(plan), "commands": plan.commands(),
               "before": have["gathered"]["ports"]}

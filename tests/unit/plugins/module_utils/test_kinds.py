@@ -17,6 +17,8 @@ IF = ipaddress.ip_interface
 ROUTE = {"dst": ipaddress.ip_network("0.0.0.0/0"), "gateway": ipaddress.ip_address("10.0.0.1"),
          "dev": "s1", "metric": 0, "table": 254, "src": None, "scope": None}
 
+DHCP = {"client_id": "00:61:62", "hostname": None, "default_route": True, "timeout": 30}
+
 # one op of every kind, as its constructor writes it
 SAMPLES = {
     "netns_add": lambda k: k.op("ns1"),
@@ -35,6 +37,8 @@ SAMPLES = {
     "ipv6_sysctl": lambda k: k.op("ns0", "s1", {"disable_ipv6": 1, "accept_ra": 0}),
     "ipv6_addr_gen_mode": lambda k: k.op("ns0", "s1", "none"),
     "tap_set": lambda k: k.op("ns0", "s1", uid=0, gid=0, mode=0o660),
+    "dhcp_start": lambda k: k.op("ns0", "s1", DHCP),
+    "dhcp_stop": lambda k: k.op("ns0", "s1", settings=DHCP),
 }
 
 
