@@ -312,7 +312,7 @@ lab_pytest = python=$$($(PLATFORMS_RUN) --python-of $(2)) && \
 	echo "integration: kernel $(or $(1),6.1), platform $(2) ($$python)" && \
 	PYTHONPATH=$$path $(LAB_RUN) $(if $(1),--kernel $(1)) --env LINUXNET_TEST_CONTROLLER_BIN \
 		--env FUZZ_SEED --env FUZZ_LAB_SECONDS --env FUZZ_LAB_CASES --env FUZZ_LAB_REGRESSIONS -- \
-		$$python -m pytest -p no:cacheprovider -m ipvlan $(3)
+		$$python -m pytest -p no:cacheprovider --durations=15 -m ipvlan $(3)
 
 integration: venv collection-path dnsmasq $(PYROUTE2_DEBIAN)/pyroute2/__init__.py
 	@test -x $(LAB_RUN) || { echo "integration: $(LAB_RUN) is missing" >&2; exit 2; }

@@ -4,7 +4,7 @@ suite's Hypothesis tests draw from), and the in-memory kernel's emulated
 behaviours compared with the kernel's.
 
 test_fuzz_sample: random cases from FUZZ_SEED (printed; a random one when
-unset) until FUZZ_LAB_SECONDS (default 150) have passed: each starting
+unset) until FUZZ_LAB_SECONDS (default 60) have passed: each starting
 state built with `ip`, the topology module's engine run in-process over the
 real driver, in check mode and for real (and again, and with a failure
 injected before an operation), and the kernel read with `ip -j` (the
@@ -37,7 +37,7 @@ from harness import ip
 pytestmark = pytest.mark.ipvlan
 
 REGRESSIONS = bool(os.environ.get("FUZZ_LAB_REGRESSIONS"))
-SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "100"))
+SECONDS = float(os.environ.get("FUZZ_LAB_SECONDS", "60"))
 
 
 def _lab():
