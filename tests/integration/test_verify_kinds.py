@@ -7,6 +7,7 @@ before and after. Kinds that need an ipvlan or ipvtap slave, or a VLAN,
 run in the lab VM (the ipvlan mark); the others run on any kernel."""
 
 import ipaddress
+import os
 import subprocess
 import sys
 
@@ -100,9 +101,16 @@ def _dhcp_teardown(c):
 
 
 # a client started again behind the run's back (the tamper of dhcp_stop)
-_RESTART = ("%s -c 'from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops import dhcp; "
-            "dhcp._start(\"{ns}\", \"{s}\", %s, dhcp.dhcp.paths(\"{ns}\", \"{s}\"))'; sleep 2"
-            % (sys.executable, repr(DHCP).replace("'", '"').replace("{", "{{").replace("}", "}}")))
+# (the directory holding ansible_collections/ goes with it: make matrix
+# does not export PYTHONPATH)
+_ROOT = dhcp_rules.__file__
+for _level in range(7):  # .../ansible_collections/linuxnet/ipvlan/plugins/module_utils/model/
+    _ROOT = os.path.dirname(_ROOT)
+_RESTART = ("PYTHONPATH=%s %s -c 'from ansible_collections.linuxnet.ipvlan.plugins.module_utils.ops "
+            "import dhcp; dhcp._start(\"{ns}\", \"{s}\", %s, dhcp.dhcp.paths(\"{ns}\", "
+            "\"{s}\"))'; sleep 2"
+            % (_ROOT, sys.executable, repr(DHCP).replace("'", '"').replace("{", "{{")
+               .replace("}", "}}")))
 
 CASES = [
     Case(NetnsAdd, lambda c: NetnsAdd.op(c.x), "ip netns del {x}", "namespace {x} is missing"),
