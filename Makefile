@@ -45,7 +45,7 @@ help:
 	@echo 'make venv                .venv from requirements-dev.txt (redone when it changes)'
 	@echo 'make collection-path     $(COLLECTION_LINK) -> this checkout'
 	@echo 'make graphviz            Graphviz'"'"'s dot from Debian'"'"'s registry, when missing (for unit, demo, docs)'
-	@echo 'make dnsmasq             dnsmasq (dnsmasq-base) from Debian'"'"'s registry, when missing (the DHCP tests'"'"' server)'
+	@echo 'make dnsmasq             dnsmasq (dnsmasq-base) and busybox from Debian'"'"'s registry, when missing (the DHCP tests'"'"' server and client)'
 	@echo 'make lab-prepare         the lab VM'"'"'s first-use installs (apt: qemu, kernels 6.1 and 6.12; kernels 5.10 and 7.3 from other Debian suites; virtme-ng)'
 	@echo 'make unit                pytest tests/unit'
 	@echo 'make sanity              ansible-test sanity on a copy under $(BUILD)/sanity'
@@ -109,15 +109,19 @@ graphviz:
 	@command -v dot >/dev/null || { echo "graphviz: dot is still missing: apt-get install graphviz" >&2; exit 2; }
 
 # dnsmasq, the DHCP server of the DHCP tests (tests/integration/test_dhcp.py
-# in the lab, the dhcp kinds of test_verify_kinds.py natively): Debian's
-# dnsmasq-base (the binary, no service) when missing, as graphviz above. The
-# lab's VM sees this machine's root filesystem, so it has it too.
+# in the lab, the dhcp kinds of test_verify_kinds.py natively), and busybox,
+# whose udhcpc is the client: Debian's dnsmasq-base (the binary, no service)
+# and busybox when missing, as graphviz above. The lab's VM sees this
+# machine's root filesystem, so it has them too.
 dnsmasq:
-	@command -v dnsmasq >/dev/null || { \
-		echo "dnsmasq: installing Debian's dnsmasq-base (the DHCP tests' server)" >&2; \
-		apt-get install -y --no-install-recommends dnsmasq-base >/dev/null \
-		|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends dnsmasq-base >/dev/null; }; }
-	@command -v dnsmasq >/dev/null || { echo "dnsmasq: still missing: apt-get install dnsmasq-base" >&2; exit 2; }
+	@for pair in dnsmasq:dnsmasq-base busybox:busybox; do \
+		cmd=$${pair%%:*} pkg=$${pair#*:}; \
+		command -v $$cmd >/dev/null || { \
+			echo "dnsmasq: installing Debian's $$pkg (the DHCP tests' server and client)" >&2; \
+			apt-get install -y --no-install-recommends $$pkg >/dev/null \
+			|| { apt-get update -q >/dev/null && apt-get install -y --no-install-recommends $$pkg >/dev/null; }; }; \
+		command -v $$cmd >/dev/null || { echo "dnsmasq: $$cmd is still missing: apt-get install $$pkg" >&2; exit 2; }; \
+	done
 
 # --- suites -------------------------------------------------------------------
 
