@@ -40,14 +40,15 @@ from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.names import
 # ------------------------------------------------------------------- reading
 
 
-def gather(driver, namespaces=None, warn=None, whole=False):
+def gather(driver, namespaces=None, warn=None, whole=False, clients=None):
     """The ipvlan ports seen from `namespaces`, as plain data.
 
     `namespaces`: names of the namespaces to look in; None or '' in the list
     is the module's own (host) namespace. Omitted: the host's and every named
     one, where a /run/netns entry that is not a namespace is skipped (and
     passed to `warn`, if given). A listed namespace that does not exist
-    raises NamespaceNotFound.
+    raises NamespaceNotFound. `clients`: facts/leases.clients() when the
+    caller has read them already (else they are read here).
 
     Returns {"ports": [...], "namespaces": [...], "unresolved": [...]}: see
     build_ports(). Only slaves in the namespaces looked in are reported; their
@@ -79,7 +80,7 @@ def gather(driver, namespaces=None, warn=None, whole=False):
             if link["kind"] == "ipvtap":
                 taps[(netns, link["ifindex"])] = devices.read(link["ifindex"], link["name"])
     gathered = build_ports(dumps, masters, taps)
-    leases.fold(gathered["ports"])  # a DHCP link's client and lease (facts/leases.py)
+    leases.fold(gathered["ports"], clients)  # a DHCP link's client and lease (facts/leases.py)
     return gathered
 
 

@@ -58,7 +58,8 @@ def read(driver, want=None):
     a blackhole, unreachable, prohibit or throw route of that identity
     would make the kernel refuse the add (EEXIST), so there every route is
     read and the planner replaces it, as ip_route does."""
-    gathered = gather(driver, whole=True)
+    clients = leases.clients()  # read once: folded into `gathered`, hidden from the planner
+    gathered = gather(driver, whole=True, clients=clients)
     declared = {}
     for port in want or []:
         for link in port["links"]:
@@ -92,8 +93,8 @@ def read(driver, want=None):
         have["members"][key] = port["links"] + ha.members(port, have["links"])
         have["mode"][key] = (port["mode"], port["flags"])
     have["unresolved"] = gathered.get("unresolved", [])
-    have["dhcp"] = leases.clients()  # what a lease holds is its client's: never planned
-    leases.hide(have, have["dhcp"])
+    have["dhcp"] = clients  # what a lease holds is its client's: never planned
+    leases.hide(have, clients)
     return have
 
 
@@ -125,12 +126,12 @@ def _field_of(want, option, value):
 
 def check_client(want):
     """The DHCP client (busybox's udhcpc) is there when a link declares dhcp."""
-    for port in want:
-        for link in port["links"]:
-            if link.get("dhcp") is not None and leases.busybox() is None:
-                raise ValidationError(link["where"] + ".dhcp", "busybox is missing: its udhcpc "
-                                      "is the DHCP client. Install the busybox package (the "
-                                      "topology role does)")
+    first = next((link for port in want for link in port["links"]
+                  if link.get("dhcp") is not None), None)
+    if first is not None and leases.busybox() is None:
+        raise ValidationError(first["where"] + ".dhcp", "busybox is missing: its udhcpc "
+                              "is the DHCP client. Install the busybox package (the "
+                              "topology role does)")
 
 
 def engine(driver, p, check_mode, warn=None):
