@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import files as fs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import dhcp
@@ -39,17 +40,9 @@ def busybox():
     return None
 
 
-def _read(path):
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
-
-
 def pid_of(path):
     """The pid a pid file holds, or None."""
-    text = _read(path)
+    text = fs.read_text(path)
     try:
         return int(text.strip()) if text else None
     except ValueError:
@@ -89,7 +82,7 @@ def client(netns, name):
     lease}, or None when the collection started none there (no settings
     file). `settings`: what it was started with (ops/dhcp.py writes it)."""
     files = dhcp.paths(netns, name)
-    text = _read(files["settings"])
+    text = fs.read_text(files["settings"])
     if text is None:
         return None
     try:
@@ -97,7 +90,7 @@ def client(netns, name):
     except ValueError:
         settings = None
     pid = pid_of(files["pid"])
-    lease_text = _read(files["lease"])
+    lease_text = fs.read_text(files["lease"])
     return {"settings": settings if isinstance(settings, dict) else None, "pid": pid,
             "running": alive(pid, name, netns),
             "lease": dhcp.parse_lease(lease_text) if lease_text else None}

@@ -26,7 +26,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
 import hashlib
 import json
 import os
@@ -35,6 +34,7 @@ import subprocess
 import time
 
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.facts import leases
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import files as fs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import nsfs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import abi
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model import dhcp
@@ -113,25 +113,6 @@ def unit_name(netns, name):
     return "linuxnet-ipvlan-dhcp-%s-%s.service" % (safe, digest)
 
 
-def _write(path, text, mode=0o644):
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        os.makedirs(folder, 0o755)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(text)
-    os.chmod(tmp, mode)
-    os.rename(tmp, path)
-
-
-def _remove(path):
-    try:
-        os.unlink(path)
-    except OSError as exc:
-        if exc.errno != errno.ENOENT:
-            raise
-
-
 def systemd_argv(unit, netns, client, env):
     """systemd-run's command line for a client's transient unit."""
     argv = ["systemd-run", "--unit", unit, "--collect", "--quiet",
@@ -150,7 +131,7 @@ def _start(netns, name, settings, files):
     if busybox is None:
         raise IpvlanError("busybox is missing: its udhcpc is the DHCP client (install the "
                           "busybox package; the topology role does)")
-    _write(SCRIPT_PATH, SCRIPT, 0o755)
+    fs.write_atomic(SCRIPT_PATH, SCRIPT, 0o755)
     lease = leases.client(netns, name)
     requested = None
     if lease is None:
@@ -172,10 +153,12 @@ def _start(netns, name, settings, files):
         folder = os.path.dirname(files[key])
         if not os.path.isdir(folder):
             os.makedirs(folder, 0o755)
-    _write(files["settings"], json.dumps(dict(settings, unit=None), sort_keys=True) + "\n")
+    fs.write_atomic(files["settings"],
+                    json.dumps(dict(settings, unit=None), sort_keys=True) + "\n", 0o644)
     if os.path.isdir(SYSTEMD_RUNNING):
         unit = unit_name(netns, name)
-        _write(files["settings"], json.dumps(dict(settings, unit=unit), sort_keys=True) + "\n")
+        fs.write_atomic(files["settings"],
+                        json.dumps(dict(settings, unit=unit), sort_keys=True) + "\n", 0o644)
         proc = subprocess.Popen(systemd_argv(unit, netns, client, env), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         output = proc.communicate()[0].decode("utf-8", "replace").strip()
@@ -241,7 +224,7 @@ def _stop(driver, netns, name):
                 RouteDel.run(driver, RouteDel.op(netns, route))
         session.invalidate()
     for key in ("settings", "pid", "supervisor", "log", "lease"):
-        _remove(files[key])
+        fs.remove(files[key])
     for key in ("pid", "lease"):  # a namespace's folders, once empty
         try:
             os.rmdir(os.path.dirname(files[key]))

@@ -29,14 +29,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ast
-import errno
 import importlib
 import json
 import os
 import shutil
 import subprocess
-import tempfile
 
+from ansible_collections.linuxnet.ipvlan.plugins.module_utils.kernel import files as fs
 from ansible_collections.linuxnet.ipvlan.plugins.module_utils.model.errors import (
     IpvlanError,
     ValidationError,
@@ -277,7 +276,7 @@ class Files(object):
                 self.changes.append("set directory %s to root 0755" % path)
         for path in sorted(self.files):
             text, mode, show = self.files[path]
-            old = _read(self.real(path))
+            old = fs.read_text(self.real(path))
             if old != text:
                 self.changes.append("%s %s" % ("write" if old is None else "update", path))
                 if show:
@@ -295,7 +294,7 @@ class Files(object):
                 self.changes.append("remove %s" % path)
                 if os.path.isfile(real) and path.endswith((".json", ".service", ".conf")):
                     self.diff.append({"before_header": path, "after_header": "(removed)",
-                                      "before": _read(real), "after": ""})
+                                      "before": fs.read_text(real), "after": ""})
         for path in set(os.path.dirname(p) for p in list(self.files) + list(self.links)):
             self.check_dir(path)
 
@@ -330,14 +329,14 @@ class Files(object):
             real = self.real(path)
             if not os.path.isdir(real):
                 os.mkdir(real, 0o755)
-            _own(real, 0o755)
+            fs.own(real, 0o755)
         for path in sorted(self.files):
             text, mode, _show = self.files[path]
             real = self.real(path)
-            if _read(real) != text:
-                _write(real, text, mode)
+            if fs.read_text(real) != text:
+                fs.write_atomic(real, text, mode)
             else:
-                _own(real, mode)
+                fs.own(real, mode)
         for path in self.remove:
             real = self.real(path)
             if os.path.isdir(real) and not os.path.islink(real):
@@ -354,16 +353,6 @@ class Files(object):
                 os.symlink(self.links[path], real)
 
 
-def _read(path):
-    try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", "replace")
-    except (IOError, OSError) as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
-            return None
-        raise
-
-
 def _mode(path):
     return os.lstat(path).st_mode & 0o7777
 
@@ -371,28 +360,6 @@ def _mode(path):
 def _owner(path):
     info = os.lstat(path)
     return info.st_uid | info.st_gid
-
-
-def _own(path, mode):
-    if os.geteuid() == 0:
-        os.lchown(path, 0, 0)
-    os.chmod(path, mode)
-
-
-def _write(path, text, mode):
-    """Write atomically: a temporary file in the same directory, renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=".linuxnet-ipvlan.", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        _own(tmp, mode)
-        os.rename(tmp, path)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ------------------------------------------------------------------- engine
